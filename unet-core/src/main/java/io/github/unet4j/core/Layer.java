@@ -1,0 +1,64 @@
+package io.github.unet4j.core;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A differentiable map from one {@code [N, C, H, W]} tensor to another, with its backward pass
+ * written next to its forward.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #forward} in {@link Mode#TRAIN} caches what {@link #backward} needs; in
+ *       {@link Mode#INFER} it caches nothing and {@code backward} then fails.</li>
+ *   <li>{@link #backward} takes dL/dOutput of the last training forward and returns dL/dInput;
+ *       it <em>adds</em> dL/dParameter into each parameter's gradient.</li>
+ *   <li>{@link #outputShape} computes the output shape without running, and fails with the same
+ *       message as {@code forward} for an input the layer cannot take.</li>
+ * </ul>
+ */
+public interface Layer {
+
+    /** @return the layer's path in its network, used in parameter names and error messages */
+    String name();
+
+    /**
+     * Runs the layer.
+     *
+     * @param input {@code [N, C, H, W]}
+     * @param mode  training (cache for backward) or inference
+     * @return the output, shape {@link #outputShape(long[])} of the input's shape
+     */
+    INDArray forward(INDArray input, Mode mode);
+
+    /**
+     * Back-propagates through the last training forward.
+     *
+     * @param gradOutput dL/dOutput, the shape of the last output
+     * @return dL/dInput, the shape of the last input
+     */
+    INDArray backward(INDArray gradOutput);
+
+    /**
+     * @param inputShape {@code [N, C, H, W]}
+     * @return the output shape for that input
+     */
+    long[] outputShape(long[] inputShape);
+
+    /** @return the trainable parameters, in a fixed order */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** @return the non-trainable state saved with the parameters */
+    default List<Buffer> buffers() {
+        return List.of();
+    }
+
+    /** Sets every parameter gradient to zero. */
+    default void zeroGrad() {
+        for (Parameter p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The parts of the paper's figure: {@link io.github.unet4j.core.blocks.DoubleConv} (one level),
+ * {@link io.github.unet4j.core.blocks.Down} (pool + double conv),
+ * {@link io.github.unet4j.core.blocks.Up} (up-sample + crop-and-concat + double conv) and
+ * {@link io.github.unet4j.core.blocks.OutConv} (the 1x1 classifier).
+ */
+package io.github.unet4j.core.blocks;

@@ -1,0 +1,95 @@
+package io.github.unet4j.core.layers;
+
+import io.github.unet4j.core.Padding;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The ND4J custom ops the layers run on, with their integer arguments spelled out once.
+ * Layout is always NCHW; weights are in PyTorch's layouts (wFormat 1): convolution
+ * {@code [oC, iC, kH, kW]}, transposed convolution {@code [iC, oC, kH, kW]}.
+ */
+final class NativeOps {
+    private static final int NCHW = 0;
+    private static final int W_FORMAT_OIHW = 1;
+
+    private NativeOps() {
+    }
+
+    private static int[] convArgs(int k, int stride, Padding padding) {
+        return new int[] {k, k, stride, stride, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, NCHW, W_FORMAT_OIHW};
+    }
+
+    static INDArray[] exec(String op, int[] iArgs, double[] tArgs, INDArray... inputs) {
+        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(inputs).addIntegerArguments(iArgs);
+        if (tArgs.length > 0) {
+            b.addFloatingPointArguments(box(tArgs));
+        }
+        return Nd4j.exec(b.build());
+    }
+
+    private static Double[] box(double[] a) {
+        Double[] r = new Double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i];
+        }
+        return r;
+    }
+
+    /** conv2d: x [N, iC, H, W], w [oC, iC, k, k], b [oC] or null. */
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, int k, Padding padding) {
+        INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
+        return exec("conv2d", convArgs(k, 1, padding), new double[0], in)[0];
+    }
+
+    /** conv2d_bp: returns {dx, dw, db} (db absent without bias). */
+    static INDArray[] conv2dBackward(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, Padding padding) {
+        INDArray[] in = b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut};
+        return exec("conv2d_bp", convArgs(k, 1, padding), new double[0], in);
+    }
+
+    /** deconv2d with kernel = stride = k, VALID: x [N, iC, H, W], w [iC, oC, k, k], b [oC]. */
+    static INDArray deconv2d(INDArray x, INDArray w, INDArray b, int k) {
+        return exec("deconv2d", convArgs2(k), new double[0], x, w, b)[0];
+    }
+
+    /** deconv2d_bp: returns {dx, dw, db}. */
+    static INDArray[] deconv2dBackward(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k) {
+        return exec("deconv2d_bp", convArgs2(k), new double[0], x, w, b, gradOut);
+    }
+
+    private static int[] convArgs2(int k) {
+        return convArgs(k, k, Padding.VALID);
+    }
+
+    private static int[] poolArgs(int k) {
+        return new int[] {k, k, k, k, 0, 0, 1, 1, 0, 0, NCHW};
+    }
+
+    /** maxpool2d with kernel = stride = k, VALID. */
+    static INDArray maxPool2d(INDArray x, int k) {
+        return exec("maxpool2d", poolArgs(k), new double[0], x)[0];
+    }
+
+    /** maxpool2d_bp: returns dx. */
+    static INDArray maxPool2dBackward(INDArray x, INDArray gradOut, int k) {
+        return exec("maxpool2d_bp", poolArgs(k), new double[0], x, gradOut)[0];
+    }
+
+    private static final int[] BN_ARGS = {1, 1, 1}; // apply gamma, apply beta, channel axis 1
+
+    /** batchnorm over the channel axis with the given statistics. */
+    static INDArray batchNorm(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps) {
+        return exec("batchnorm", BN_ARGS, new double[] {eps}, x, mean, var, gamma, beta)[0];
+    }
+
+    /**
+     * batchnorm_bp for statistics computed from this batch: returns {dx, dMean, dVar, dGamma, dBeta};
+     * dx includes the paths through the batch mean and variance.
+     */
+    static INDArray[] batchNormBackward(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta,
+            INDArray gradOut, double eps) {
+        return exec("batchnorm_bp", BN_ARGS, new double[] {eps}, x, mean, var, gamma, beta, gradOut);
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.unet4j.core.layers;
+
+import io.github.unet4j.core.Layer;
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.ShapeException;
+import io.github.unet4j.core.Shapes;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** max(0, x), element-wise; any shape. */
+public final class ReLU implements Layer {
+    private final String name;
+    private INDArray output;
+
+    /** @param name path in the network */
+    public ReLU(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length == 0) {
+            throw new ShapeException("ReLU '" + name + "': got a scalar shape " + Shapes.str(in));
+        }
+        return in.clone();
+    }
+
+    /**
+     * @param x any shape, e.g. {@code [N, C, H, W]}
+     * @return same shape
+     */
+    @Override
+    public INDArray forward(INDArray x, Mode mode) {
+        INDArray y = Transforms.relu(x, true);
+        output = mode == Mode.TRAIN ? y : null;
+        return y;
+    }
+
+    /** dL/dx = dL/dy where y &gt; 0, else 0 (the output is cached, not the input). */
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        INDArray y = Cache.require(output, "ReLU '" + name + "'");
+        return y.gt(0).castTo(gradOut.dataType()).muli(gradOut);
+    }
+}
