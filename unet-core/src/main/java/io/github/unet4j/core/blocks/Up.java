@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (SAME). With {@link Upsampling#TRANSPOSED} (paper) the 2x2 up-convolution maps inC to outC
  * channels and the double convolution sees {@code skipC + outC}; with
  * {@link Upsampling#BILINEAR} the up-sampling keeps inC and the double convolution sees
- * {@code skipC + inC}. Layer names: {@code up, concat, conv}.
+ * {@code skipC + inC}. With batch norm the up-convolution has no bias. Layer names: {@code up, concat, conv}.
  */
 public final class Up {
 
@@ -56,7 +56,8 @@ public final class Up {
         this.name = name;
         int upChannels;
         if (upsampling == Upsampling.TRANSPOSED) {
-            this.up = new ConvTranspose2d(name + ".up", inChannels, outChannels, dtype);
+            // Before a batch norm a bias is redundant (the norm removes any per-channel constant).
+            this.up = new ConvTranspose2d(name + ".up", inChannels, outChannels, !batchNorm, dtype);
             upChannels = outChannels;
         } else {
             this.up = new BilinearUpsample2d(name + ".up");

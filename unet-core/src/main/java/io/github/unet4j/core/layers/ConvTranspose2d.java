@@ -27,9 +27,10 @@ public final class ConvTranspose2d implements Layer {
      * @param name        path in the network
      * @param inChannels  input channels
      * @param outChannels output channels (the paper halves them)
+     * @param withBias    whether to add a bias (redundant when a batch norm follows)
      * @param dtype       parameter data type
      */
-    public ConvTranspose2d(String name, int inChannels, int outChannels, DataType dtype) {
+    public ConvTranspose2d(String name, int inChannels, int outChannels, boolean withBias, DataType dtype) {
         if (inChannels < 1 || outChannels < 1) {
             throw new IllegalArgumentException("ConvTranspose2d '" + name + "': channels must be >= 1, got in="
                     + inChannels + " out=" + outChannels);
@@ -41,7 +42,7 @@ public final class ConvTranspose2d implements Layer {
         // input channel, so a unit has inC inputs.
         this.weight = new Parameter(name + ".weight", Parameter.Kind.WEIGHT, inChannels, dtype,
                 inChannels, outChannels, K, K);
-        this.bias = new Parameter(name + ".bias", Parameter.Kind.BIAS, 0, dtype, outChannels);
+        this.bias = withBias ? new Parameter(name + ".bias", Parameter.Kind.BIAS, 0, dtype, outChannels) : null;
     }
 
     @Override
@@ -54,7 +55,7 @@ public final class ConvTranspose2d implements Layer {
         return weight;
     }
 
-    /** @return the bias, {@code [outC]} */
+    /** @return the bias {@code [outC]}, or null without one */
     public Parameter bias() {
         return bias;
     }
@@ -73,20 +74,22 @@ public final class ConvTranspose2d implements Layer {
     public INDArray forward(INDArray x, Mode mode) {
         outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        return NativeOps.deconv2d(x, weight.value(), bias.value(), K);
+        return NativeOps.deconv2d(x, weight.value(), bias == null ? null : bias.value(), K);
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "ConvTranspose2d '" + name + "'");
-        INDArray[] g = NativeOps.deconv2dBackward(x, weight.value(), bias.value(), gradOut, K);
+        INDArray[] g = NativeOps.deconv2dBackward(x, weight.value(), bias == null ? null : bias.value(), gradOut, K);
         weight.accumulate(g[1]);
-        bias.accumulate(g[2]);
+        if (bias != null) {
+            bias.accumulate(g[2]);
+        }
         return g[0];
     }
 
     @Override
     public List<Parameter> parameters() {
-        return List.of(weight, bias);
+        return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 }

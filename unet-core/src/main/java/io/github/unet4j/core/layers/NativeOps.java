@@ -49,14 +49,16 @@ final class NativeOps {
         return exec("conv2d_bp", convArgs(k, 1, padding), new double[0], in);
     }
 
-    /** deconv2d with kernel = stride = k, VALID: x [N, iC, H, W], w [iC, oC, k, k], b [oC]. */
+    /** deconv2d with kernel = stride = k, VALID: x [N, iC, H, W], w [iC, oC, k, k], b [oC] or null. */
     static INDArray deconv2d(INDArray x, INDArray w, INDArray b, int k) {
-        return exec("deconv2d", convArgs2(k), new double[0], x, w, b)[0];
+        INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
+        return exec("deconv2d", convArgs2(k), new double[0], in)[0];
     }
 
-    /** deconv2d_bp: returns {dx, dw, db}. */
+    /** deconv2d_bp: returns {dx, dw, db} (db absent without bias). */
     static INDArray[] deconv2dBackward(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k) {
-        return exec("deconv2d_bp", convArgs2(k), new double[0], x, w, b, gradOut);
+        INDArray[] in = b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut};
+        return exec("deconv2d_bp", convArgs2(k), new double[0], in);
     }
 
     private static int[] convArgs2(int k) {

@@ -1,0 +1,100 @@
+package io.github.unet4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.unet4j.core.testing.GradientCheck;
+import io.github.unet4j.core.testing.TestTensors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Whole-network gradient checks of a tiny U-Net (depth 3, 2 base channels), and float vs double. */
+class UNetGradientTest {
+    /**
+     * Elements checked per tensor (every layer is checked element by element in the layer tests;
+     * here a random sample of each tensor keeps the whole-network checks to seconds).
+     */
+    static final int SAMPLED = 16;
+    /**
+     * Float against double through the whole network: rounding compounds over the ~15 layers of
+     * the backward chain, an order of magnitude above a single layer's 1e-5.
+     */
+    static final double FLOAT_TOLERANCE = 1e-4;
+
+    static Stream<Arguments> configs() {
+        UNetConfig t = UNetTest.tiny();
+        return Stream.of(
+                Arguments.of(Named.of("VALID", t)),
+                Arguments.of(Named.of("SAME", t.withPadding(Padding.SAME))),
+                Arguments.of(Named.of("VALID + BatchNorm", t.withBatchNorm(true))),
+                Arguments.of(Named.of("SAME + BatchNorm", t.withPadding(Padding.SAME).withBatchNorm(true))),
+                Arguments.of(Named.of("VALID bilinear", t.withUpsampling(Upsampling.BILINEAR))),
+                Arguments.of(Named.of("VALID dropout 0.5", t.withDropout(0.5))));
+    }
+
+    static INDArray input(UNetConfig c, DataType dt, long batch) {
+        int s = c.validInputSizeAtLeast(c.padding() == Padding.SAME ? 8 : 30);
+        return TestTensors.awayFromZero(21, dt, batch, c.inChannels(), s, s);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void wholeNetworkGradients(UNetConfig c) {
+        UNet net = new UNet(c, DataType.DOUBLE, 4);
+        TestTensors.nonZeroBiases(net.parameters(), 1);
+        INDArray x = input(c, DataType.DOUBLE, 2);
+        GradientCheck.Result r = new GradientCheck().maxPerTensor(SAMPLED).check(x, v -> {
+            net.dropout().reseed(99); // the same mask in every pass
+            return net.forward(v, Mode.TRAIN);
+        }, net::backward, net.parameters());
+        assertTrue(r.maxRelativeError() < 1e-4, r.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void floatPathMatchesDoublePath(UNetConfig c) {
+        UNet d = new UNet(c, DataType.DOUBLE, 4);
+        UNet f = new UNet(c, DataType.FLOAT, 4);
+        TestTensors.copyValues(d.parameters(), f.parameters());
+        INDArray x = input(c, DataType.DOUBLE, 2);
+        d.dropout().reseed(5);
+        f.dropout().reseed(5);
+        INDArray yd = d.forward(x, Mode.TRAIN);
+        INDArray yf = f.forward(x.castTo(DataType.FLOAT), Mode.TRAIN);
+        assertTrue(TestTensors.relativeNormError(yf, yd) < FLOAT_TOLERANCE, "forward " + TestTensors.relativeNormError(yf, yd));
+        INDArray g = TestTensors.awayFromZero(8, DataType.DOUBLE, yd.shape());
+        INDArray dxd = d.backward(g);
+        INDArray dxf = f.backward(g.castTo(DataType.FLOAT));
+        assertTrue(TestTensors.relativeNormError(dxf, dxd) < FLOAT_TOLERANCE, "dx " + TestTensors.relativeNormError(dxf, dxd));
+        for (int i = 0; i < d.parameters().size(); i++) {
+            double e = TestTensors.relativeNormError(f.parameters().get(i).grad(), d.parameters().get(i).grad());
+            assertTrue(e < FLOAT_TOLERANCE, d.parameters().get(i).name() + " " + e);
+        }
+    }
+
+    @Test
+    void gradientsStillMatchAfterSgdSteps() {
+        // Away from the initial point: a few plain SGD steps on L = sum(out * R), then check again.
+        UNetConfig c = UNetTest.tiny().withBatchNorm(true);
+        UNet net = new UNet(c, DataType.DOUBLE, 6);
+        TestTensors.nonZeroBiases(net.parameters(), 1);
+        INDArray x = input(c, DataType.DOUBLE, 2);
+        INDArray r = TestTensors.awayFromZero(2, DataType.DOUBLE, net.outputShape(x.shape()));
+        for (int step = 0; step < 5; step++) {
+            net.zeroGrad();
+            net.forward(x, Mode.TRAIN);
+            net.backward(r);
+            for (Parameter p : net.parameters()) {
+                p.value().subi(p.grad().mul(0.01));
+            }
+        }
+        GradientCheck.Result res = new GradientCheck().maxPerTensor(SAMPLED).check(x, v -> net.forward(v, Mode.TRAIN), net::backward,
+                net.parameters());
+        assertTrue(res.maxRelativeError() < 1e-4, res.toString());
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.unet4j.core.layers;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.Upsampling;
+import io.github.unet4j.core.blocks.Up;
+import io.github.unet4j.core.testing.GradientCheck;
+import io.github.unet4j.core.testing.TestTensors;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Gradient checks of the two-input parts and of dropout with a fixed mask. */
+class MultiInputGradientTest {
+
+    @Test
+    void cropAndConcat() {
+        CropAndConcat cc = new CropAndConcat("cc");
+        INDArray skip = TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 3, 9, 8);
+        INDArray up = TestTensors.awayFromZero(2, DataType.DOUBLE, 2, 2, 4, 5);
+        GradientCheck.Result r = new GradientCheck().check(List.of(skip, up), new GradientCheck.Function2() {
+            @Override
+            public INDArray forward(List<INDArray> in) {
+                return cc.forward(in.get(0), in.get(1), Mode.TRAIN);
+            }
+
+            @Override
+            public List<INDArray> backward(INDArray g) {
+                CropAndConcat.Grads gr = cc.backward(g);
+                return List.of(gr.skip(), gr.up());
+            }
+        }, List.of());
+        assertTrue(r.maxRelativeError() < LayerGradientTest.MAX_REL_ERROR, r.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Upsampling.class)
+    void upBlock(Upsampling upsampling) {
+        Up u = new Up("up", 4, 2, 2, Padding.VALID, false, upsampling, DataType.DOUBLE);
+        LayerGradientTest.randomise(u.parameters(), 3);
+        INDArray x = TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 4, 4, 4);
+        INDArray skip = TestTensors.awayFromZero(2, DataType.DOUBLE, 2, 2, 11, 10);
+        GradientCheck.Result r = new GradientCheck().check(List.of(x, skip), new GradientCheck.Function2() {
+            @Override
+            public INDArray forward(List<INDArray> in) {
+                return u.forward(in.get(0), in.get(1), Mode.TRAIN);
+            }
+
+            @Override
+            public List<INDArray> backward(INDArray g) {
+                Up.Grads gr = u.backward(g);
+                return List.of(gr.x(), gr.skip());
+            }
+        }, u.parameters());
+        assertTrue(r.maxRelativeError() < LayerGradientTest.MAX_REL_ERROR, r.toString());
+    }
+
+    @Test
+    void upBlockWithBatchNormSame() {
+        Up u = new Up("up", 4, 2, 2, Padding.SAME, true, Upsampling.TRANSPOSED, DataType.DOUBLE);
+        List<Parameter> ps = u.parameters();
+        LayerGradientTest.randomise(ps, 3);
+        INDArray x = TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 4, 3, 3);
+        INDArray skip = TestTensors.awayFromZero(2, DataType.DOUBLE, 2, 2, 6, 6);
+        GradientCheck.Result r = new GradientCheck().check(List.of(x, skip), new GradientCheck.Function2() {
+            @Override
+            public INDArray forward(List<INDArray> in) {
+                return u.forward(in.get(0), in.get(1), Mode.TRAIN);
+            }
+
+            @Override
+            public List<INDArray> backward(INDArray g) {
+                Up.Grads gr = u.backward(g);
+                return List.of(gr.x(), gr.skip());
+            }
+        }, ps);
+        assertTrue(r.maxRelativeError() < LayerGradientTest.MAX_REL_ERROR, r.toString());
+    }
+
+    @Test
+    void dropoutWithFixedMask() {
+        Dropout d = new Dropout("d", 0.4, 9);
+        INDArray x = TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 3, 5, 5);
+        // Reseeding before every forward gives the same mask, so the function is fixed.
+        GradientCheck.Result r = new GradientCheck().check(x, v -> {
+            d.reseed(77);
+            return d.forward(v, Mode.TRAIN);
+        }, d::backward, List.of());
+        assertTrue(r.checked() == 150);
+        assertTrue(r.maxRelativeError() < LayerGradientTest.MAX_REL_ERROR, r.toString());
+    }
+}
