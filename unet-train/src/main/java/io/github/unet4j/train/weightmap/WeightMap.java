@@ -21,8 +21,8 @@ import java.util.Arrays;
  *   <li>The border term is applied to background pixels only (pixels in no cell), as in common
  *       implementations of the paper; cell pixels get {@code wc} alone. With fewer than two
  *       cells {@code d2} is undefined and the term is 0 everywhere.</li>
- *   <li>The term is truncated to 0 where {@code d1 + d2 > D = sigma * sqrt(2 ln(1 / }{@link
- *       #BORDER_CUTOFF}{@code ))}, i.e. where it is below {@code BORDER_CUTOFF * w0}
+ *   <li>The term is truncated to 0 where {@code d1 + d2 > D = sigma * sqrt(2 ln(1 / c))} with
+ *       {@code c =} {@link #BORDER_CUTOFF}, i.e. where it is below {@code c * w0}
  *       ({@code D} is about 26.3 pixels for {@code sigma = 5}). This lets each cell's distance
  *       transform run only in its bounding box grown by {@code ceil(D)}: any pixel within
  *       {@code D} of a cell lies in that window, and the window holds the whole cell, so every
