@@ -69,13 +69,19 @@ public record AugmentConfig(double flipProbability, double rot90Probability, dou
                 Interpolation.BICUBIC);
     }
 
-    /** @param v flip probability @return a copy with that value */
+    /**
+     * @param v flip probability
+     * @return a copy with that value
+     */
     public AugmentConfig withFlipProbability(double v) {
         return new AugmentConfig(v, rot90Probability, rotationProbability, maxRotationDegrees, shiftProbability,
                 maxShift, elasticProbability, elastic, grayProbability, gray, interpolation);
     }
 
-    /** @param v quarter-turn probability @return a copy with that value */
+    /**
+     * @param v quarter-turn probability
+     * @return a copy with that value
+     */
     public AugmentConfig withRot90Probability(double v) {
         return new AugmentConfig(flipProbability, v, rotationProbability, maxRotationDegrees, shiftProbability,
                 maxShift, elasticProbability, elastic, grayProbability, gray, interpolation);
@@ -121,7 +127,10 @@ public record AugmentConfig(double flipProbability, double rot90Probability, dou
                 shiftProbability, maxShift, elasticProbability, elastic, probability, variation, interpolation);
     }
 
-    /** @param v image interpolation @return a copy with that value */
+    /**
+     * @param v image interpolation
+     * @return a copy with that value
+     */
     public AugmentConfig withInterpolation(Interpolation v) {
         return new AugmentConfig(flipProbability, rot90Probability, rotationProbability, maxRotationDegrees,
                 shiftProbability, maxShift, elasticProbability, elastic, grayProbability, gray, v);
