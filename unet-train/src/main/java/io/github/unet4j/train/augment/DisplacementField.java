@@ -47,9 +47,14 @@ public record DisplacementField(float[] dx, float[] dy, int width, int height) {
      * @param width  the width, at least 1
      * @param height the height, at least 1
      * @return a field whose displacements are all 0
+     * @throws IllegalArgumentException if a size is below 1
      */
     public static DisplacementField identity(int width, int height) {
-        int n = Sample.pixels(Math.max(width, 1), Math.max(height, 1));
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("DisplacementField: width and height must be >= 1, got "
+                    + width + "x" + height);
+        }
+        int n = Sample.pixels(width, height);
         return new DisplacementField(new float[n], new float[n], width, height);
     }
 
