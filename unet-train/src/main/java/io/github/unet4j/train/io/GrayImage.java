@@ -22,6 +22,10 @@ public record GrayImage(int width, int height, float[] pixels, BitDepth depth) {
     /**
      * Validates and copies the samples.
      *
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param pixels the samples, row-major (copied)
+     * @param depth the sample type
      * @throws IllegalArgumentException if a size is not positive, the array length is not
      *     {@code width * height}, or a sample does not fit {@code depth}
      */

@@ -20,6 +20,8 @@ public record ClassOverlap(double[] iou, double[] dice) {
     /**
      * Copies and checks the arrays.
      *
+     * @param iou IoU per class (copied)
+     * @param dice Dice per class (copied)
      * @throws IllegalArgumentException if they are empty or differ in length
      */
     public ClassOverlap {

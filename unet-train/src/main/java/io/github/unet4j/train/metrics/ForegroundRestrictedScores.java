@@ -46,6 +46,12 @@ public record ForegroundRestrictedScores(double vRand, double vRandSplit, double
     /**
      * Checks that every score is in [0, 1].
      *
+     * @param vRand the Rand F-score
+     * @param vRandSplit the Rand split score
+     * @param vRandMerge the Rand merge score
+     * @param vInfo the information F-score
+     * @param vInfoSplit the information split score
+     * @param vInfoMerge the information merge score
      * @throws IllegalArgumentException naming the first score out of range
      */
     public ForegroundRestrictedScores {

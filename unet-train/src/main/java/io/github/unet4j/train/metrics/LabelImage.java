@@ -20,6 +20,9 @@ public record LabelImage(int width, int height, int[] labels) {
     /**
      * Validates and copies the labels.
      *
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param labels the labels, row-major (copied)
      * @throws IllegalArgumentException if a size is not positive or the array length is not
      *     {@code width * height}
      */

@@ -17,6 +17,9 @@ public record SegmentationMetrics(double pixelError, ForegroundRestrictedScores 
     /**
      * Checks the values.
      *
+     * @param pixelError the pixel error
+     * @param scores the Rand and information scores
+     * @param overlap IoU and Dice of membrane and cell
      * @throws IllegalArgumentException if {@code pixelError} is not in [0, 1]
      */
     public SegmentationMetrics {
