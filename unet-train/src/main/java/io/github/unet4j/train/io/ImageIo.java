@@ -1,0 +1,432 @@
+package io.github.unet4j.train.io;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.FileImageOutputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes grayscale PNG and TIFF files with the JDK's {@code javax.imageio}.
+ *
+ * <p>Reading accepts 8- and 16-bit gray images, 32-bit float TIFF, palette images whose used
+ * colours are gray (this covers 1-, 2- and 4-bit gray PNG), and RGB images whose three channels
+ * are equal everywhere; an alpha channel is ignored. The format is recognised from the content,
+ * not the file name. Anything else fails with an {@link ImageFormatException}.
+ *
+ * <p>Writing picks the format from the extension ({@code .png}, {@code .tif}, {@code .tiff}) and
+ * the sample type from the image's {@link BitDepth}; float images can only go to TIFF. Every
+ * write goes to a temporary file in the target's folder that is then moved over the target
+ * (atomically where the file system supports it), so a failed write leaves neither a partial
+ * image nor a temporary file behind.
+ *
+ * <p>All methods are static and thread-safe; each call uses its own reader or writer.
+ */
+public final class ImageIo {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageIo.class);
+
+    private ImageIo() {
+    }
+
+    /**
+     * Reads a single grayscale image (the first page of a multi-page TIFF).
+     *
+     * @param path a PNG or TIFF file
+     * @return the image with the file's bit depth
+     * @throws ImageFormatException if the file is not a supported gray image or is corrupt
+     * @throws ImageIoException if the file is missing or cannot be read
+     */
+    public static GrayImage read(Path path) throws ImageIoException {
+        return withReader(path, reader -> {
+            if (reader.getNumImages(true) < 1) {
+                throw new ImageFormatException(path, "contains no image", null);
+            }
+            return toGray(reader.read(0), path, 0);
+        });
+    }
+
+    /**
+     * Reads every page of an image file: all pages of a multi-page TIFF, or the one image of a
+     * PNG or single-page TIFF.
+     *
+     * @param path a PNG or TIFF file
+     * @return the pages in file order, at least one
+     * @throws ImageFormatException if a page is not a supported gray image or the file is corrupt
+     * @throws ImageIoException if the file is missing or cannot be read
+     */
+    public static List<GrayImage> readStack(Path path) throws ImageIoException {
+        return withReader(path, reader -> {
+            int n = reader.getNumImages(true);
+            if (n < 1) {
+                throw new ImageFormatException(path, "contains no image", null);
+            }
+            List<GrayImage> pages = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                pages.add(toGray(reader.read(i), path, i));
+            }
+            return List.copyOf(pages);
+        });
+    }
+
+    /**
+     * Writes one image, as PNG or TIFF according to the file extension, with the image's bit
+     * depth. Replaces an existing file.
+     *
+     * @param image the image
+     * @param path the target, ending in {@code .png}, {@code .tif} or {@code .tiff}
+     * @throws IllegalArgumentException if the extension is not one of these, or a
+     *     {@link BitDepth#FLOAT32} image is to be written as PNG
+     * @throws ImageIoException if the folder does not exist or the file cannot be written
+     */
+    public static void write(GrayImage image, Path path) throws ImageIoException {
+        Objects.requireNonNull(image, "image");
+        ImageFormat format = formatForWriting(path);
+        if (format == ImageFormat.PNG && image.depth() == BitDepth.FLOAT32) {
+            throw new IllegalArgumentException(path + ": PNG cannot hold 32-bit float samples; write a .tif instead");
+        }
+        BufferedImage buffered = toBuffered(image);
+        writeAtomically(path, format, (writer, out) -> {
+            writer.setOutput(out);
+            writer.write(buffered);
+        });
+    }
+
+    /**
+     * Writes images as the pages of one multi-page TIFF. Pages may differ in size and depth.
+     * Replaces an existing file.
+     *
+     * @param pages the pages in order, at least one
+     * @param path the target, ending in {@code .tif} or {@code .tiff}
+     * @throws IllegalArgumentException if {@code pages} is empty or the extension is not TIFF
+     * @throws ImageIoException if the folder does not exist or the file cannot be written
+     */
+    public static void writeStack(List<GrayImage> pages, Path path) throws ImageIoException {
+        Objects.requireNonNull(pages, "pages");
+        if (pages.isEmpty()) {
+            throw new IllegalArgumentException(path + ": a TIFF stack needs at least one page");
+        }
+        if (formatForWriting(path) != ImageFormat.TIFF) {
+            throw new IllegalArgumentException(path + ": a multi-page stack can only be written as TIFF (.tif or .tiff)");
+        }
+        List<BufferedImage> buffered = new ArrayList<>(pages.size());
+        for (GrayImage page : pages) {
+            buffered.add(toBuffered(Objects.requireNonNull(page, "page")));
+        }
+        writeAtomically(path, ImageFormat.TIFF, (writer, out) -> {
+            writer.setOutput(out);
+            writer.prepareWriteSequence(null);
+            for (BufferedImage b : buffered) {
+                writer.writeToSequence(new IIOImage(b, null, null), null);
+            }
+            writer.endWriteSequence();
+        });
+    }
+
+    /**
+     * Lists the image files directly inside a folder, sorted by file name (plain string order,
+     * so {@code 10.tif} sorts before {@code 2.tif}: zero-pad numbered files). Only regular files
+     * ending in {@code .png}, {@code .tif} or {@code .tiff} (any case) are returned; other files,
+     * subfolders and hidden files (names starting with a dot, such as macOS {@code ._x.tif}
+     * resource forks and this class's temporary files) are skipped silently.
+     *
+     * @param folder the folder
+     * @return the image files, possibly none
+     * @throws ImageIoException if the folder does not exist, is a file, or cannot be listed
+     */
+    public static List<Path> listImages(Path folder) throws ImageIoException {
+        if (!Files.exists(folder)) {
+            throw new ImageIoException(folder, "no such folder", null);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new ImageIoException(folder, "is a file, not a folder", null);
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> ImageFormat.ofFileName(p).isPresent())
+                    .filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ImageIoException(folder, "cannot list folder: " + reason(e), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @FunctionalInterface
+    private interface ReaderBody<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T withReader(Path path, ReaderBody<T> body) throws ImageIoException {
+        Objects.requireNonNull(path, "path");
+        if (!Files.exists(path)) {
+            throw new ImageIoException(path, "no such file", null);
+        }
+        if (Files.isDirectory(path)) {
+            throw new ImageIoException(path, "is a folder, not an image file", null);
+        }
+        if (!Files.isReadable(path)) {
+            throw new ImageIoException(path, "cannot read: permission denied", null);
+        }
+        // A FileImageInputStream rather than ImageIO.createImageInputStream: no cache file.
+        try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageFormatException(path, "not a PNG or TIFF image (content not recognised)", null);
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+            if (!format.equals("png") && !format.startsWith("tif")) {
+                reader.dispose();
+                throw new ImageFormatException(path, "is a " + format.toUpperCase(Locale.ROOT)
+                        + " image; only PNG and TIFF are supported", null);
+            }
+            String shown = format.equals("png") ? "PNG" : "TIFF";
+            reader.setInput(in, false, true);
+            try {
+                return body.apply(reader);
+            } catch (ImageIoException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // javax.imageio reports truncation and corruption as IIOException or, for some
+                // TIFF damage, as runtime exceptions from deep inside the decoder.
+                throw new ImageFormatException(path, "corrupt or truncated " + shown + " file: " + reason(e), e);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageIoException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageIoException(path, "cannot read: " + reason(e), e);
+        }
+    }
+
+    private static GrayImage toGray(BufferedImage image, Path path, int page) throws ImageFormatException {
+        String where = page == 0 ? "" : "page " + (page + 1) + ": ";
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int n = w * h;
+        float[] out = new float[n];
+
+        if (cm instanceof IndexColorModel palette) {
+            // Palette images (and JDK-decoded 1/2/4-bit gray PNG) are gray only if every colour used is.
+            int[] idx = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            for (int i = 0; i < n; i++) {
+                int r = palette.getRed(idx[i]);
+                if (r != palette.getGreen(idx[i]) || r != palette.getBlue(idx[i])) {
+                    throw new ImageFormatException(path, where + "palette colour image with a non-gray colour at pixel ("
+                            + (i % w) + ", " + (i / w) + "); convert it to grayscale", null);
+                }
+                out[i] = r;
+            }
+            return new GrayImage(w, h, out, BitDepth.EIGHT);
+        }
+
+        int dataType = raster.getSampleModel().getDataType();
+        BitDepth depth = switch (dataType) {
+            case DataBuffer.TYPE_BYTE -> BitDepth.EIGHT;
+            case DataBuffer.TYPE_USHORT -> BitDepth.SIXTEEN;
+            case DataBuffer.TYPE_FLOAT -> BitDepth.FLOAT32;
+            case DataBuffer.TYPE_SHORT -> throw unsupported(path, where, "signed 16-bit samples");
+            case DataBuffer.TYPE_INT -> throw unsupported(path, where, "32-bit integer samples");
+            case DataBuffer.TYPE_DOUBLE -> throw unsupported(path, where, "64-bit float samples");
+            default -> throw unsupported(path, where, "sample type " + dataType);
+        };
+        if (depth != BitDepth.FLOAT32 && raster.getSampleModel().getSampleSize(0) != (depth == BitDepth.EIGHT ? 8 : 16)) {
+            throw unsupported(path, where, raster.getSampleModel().getSampleSize(0) + "-bit samples");
+        }
+        int colours = cm == null ? raster.getNumBands() : cm.getNumColorComponents();
+        if (colours == 1) {
+            raster.getSamples(0, 0, w, h, 0, out);
+        } else if (colours == 3 && raster.getNumBands() >= 3) {
+            raster.getSamples(0, 0, w, h, 0, out);
+            float[] band = new float[n];
+            for (int b = 1; b < 3; b++) {
+                raster.getSamples(0, 0, w, h, b, band);
+                for (int i = 0; i < n; i++) {
+                    if (Float.compare(band[i], out[i]) != 0) {
+                        throw new ImageFormatException(path, where + "colour image whose channels differ at pixel ("
+                                + (i % w) + ", " + (i / w) + "); only grayscale is supported", null);
+                    }
+                }
+            }
+        } else {
+            throw new ImageFormatException(path, where + "has " + colours
+                    + " colour channels; need 1 (gray) or 3 equal ones (RGB)", null);
+        }
+        try {
+            return new GrayImage(w, h, out, depth);
+        } catch (IllegalArgumentException e) {
+            // Only non-finite floats can get here.
+            throw new ImageFormatException(path, where + e.getMessage(), e);
+        }
+    }
+
+    private static ImageFormatException unsupported(Path path, String where, String what) {
+        return new ImageFormatException(path, where + what
+                + " are not supported; use 8- or 16-bit integers or 32-bit float", null);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Encodes into an open output; package-private so tests can inject a failure. */
+    @FunctionalInterface
+    interface WriterBody {
+        void write(ImageWriter writer, ImageOutputStream out) throws IOException;
+    }
+
+    private static ImageFormat formatForWriting(Path path) {
+        Objects.requireNonNull(path, "path");
+        return ImageFormat.ofFileName(path).orElseThrow(() -> new IllegalArgumentException(
+                path + ": unknown image extension; use .png, .tif or .tiff"));
+    }
+
+    private static BufferedImage toBuffered(GrayImage image) {
+        int w = image.width();
+        int h = image.height();
+        BufferedImage out = switch (image.depth()) {
+            case EIGHT -> new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            case SIXTEEN -> new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+            case FLOAT32 -> {
+                ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY),
+                        false, false, Transparency.OPAQUE, DataBuffer.TYPE_FLOAT);
+                yield new BufferedImage(cm, cm.createCompatibleWritableRaster(w, h), false, null);
+            }
+        };
+        WritableRaster raster = out.getRaster();
+        // Integer depths hold whole numbers (GrayImage checks), so the float-to-int store is exact.
+        raster.setSamples(0, 0, w, h, 0, image.pixels());
+        return out;
+    }
+
+    static void writeAtomically(Path path, ImageFormat format, WriterBody body) throws ImageIoException {
+        Path target = path.toAbsolutePath();
+        Path folder = target.getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new ImageIoException(path, "cannot write: folder " + folder + " does not exist", null);
+        }
+        if (Files.isDirectory(target)) {
+            throw new ImageIoException(path, "cannot write: a folder of that name exists", null);
+        }
+        Path temp = createTempFile(path, folder, target.getFileName().toString());
+        boolean moved = false;
+        try {
+            Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
+            if (!writers.hasNext()) {
+                throw new ImageIoException(path, "cannot write: this JDK has no " + format + " writer", null);
+            }
+            ImageWriter writer = writers.next();
+            try (ImageOutputStream out = new FileImageOutputStream(temp.toFile())) {
+                body.write(writer, out);
+            } finally {
+                writer.dispose();
+            }
+            move(temp, target);
+            moved = true;
+        } catch (ImageIoException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageIoException(path, "cannot write: " + reason(e), e);
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("could not delete temporary file {}: {}", temp, reason(e));
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates the hidden temporary file next to the target. Not Files.createTempFile: that
+     * creates owner-only (0600) files on POSIX, and the moved image would keep those rights.
+     */
+    private static Path createTempFile(Path path, Path folder, String name) throws ImageIoException {
+        for (int attempt = 0; ; attempt++) {
+            Path temp = folder.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw new ImageIoException(path, "cannot write: cannot create a temporary file in " + folder, e);
+                }
+            } catch (AccessDeniedException e) {
+                throw new ImageIoException(path, "cannot write: folder " + folder + " is not writable (permission denied)", e);
+            } catch (IOException e) {
+                throw new ImageIoException(path, "cannot write: cannot create a temporary file in " + folder
+                        + ": " + reason(e), e);
+            }
+        }
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            // On POSIX file systems rename(2) replaces the target atomically.
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A short human reason for an exception, without the stack of wrapper class names. */
+    static String reason(Throwable e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException nsf) {
+            return "no such file or folder: " + nsf.getFile();
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+            String msg = t.getMessage();
+            String part = msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+            if (sb.indexOf(part) < 0) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(part);
+            }
+        }
+        return ImageIoException.oneLine(sb.toString());
+    }
+}
