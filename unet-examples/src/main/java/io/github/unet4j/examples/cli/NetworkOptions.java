@@ -1,0 +1,41 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.Upsampling;
+import picocli.CommandLine.Option;
+
+/** The network configuration as command-line options; the defaults are the paper's. */
+public final class NetworkOptions {
+    private static final UNetConfig PAPER = UNetConfig.paper();
+
+    @Option(names = "--in-channels", description = "Input channels (default: ${DEFAULT-VALUE}).")
+    int inChannels = PAPER.inChannels();
+
+    @Option(names = "--classes", description = "Output classes (default: ${DEFAULT-VALUE}).")
+    int classes = PAPER.classes();
+
+    @Option(names = "--depth", description = "Levels including the bottom one (default: ${DEFAULT-VALUE}).")
+    int depth = PAPER.depth();
+
+    @Option(names = "--base-channels", description = "Channels of the first level, doubled per level "
+            + "(default: ${DEFAULT-VALUE}).")
+    int baseChannels = PAPER.baseChannels();
+
+    @Option(names = "--padding", description = "VALID (paper) or SAME (default: ${DEFAULT-VALUE}).")
+    Padding padding = PAPER.padding();
+
+    @Option(names = "--batch-norm", description = "Batch norm after each 3x3 convolution (default: ${DEFAULT-VALUE}).")
+    boolean batchNorm = PAPER.batchNorm();
+
+    @Option(names = "--dropout", description = "Dropout at the end of the contracting path (default: ${DEFAULT-VALUE}).")
+    double dropout = PAPER.dropout();
+
+    @Option(names = "--upsampling", description = "TRANSPOSED (paper) or BILINEAR (default: ${DEFAULT-VALUE}).")
+    Upsampling upsampling = PAPER.upsampling();
+
+    /** @return the validated configuration */
+    public UNetConfig toConfig() {
+        return new UNetConfig(inChannels, classes, depth, baseChannels, padding, batchNorm, dropout, upsampling);
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.core.ShapeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code unet} command: {@code java -jar unet.jar <subcommand>}.
+ *
+ * <p>Errors in the user's input (a bad option, an invalid tile size, a missing file) end with a
+ * one-line message on standard error and exit code 2, without a stack trace.
+ */
+@Command(name = "unet", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "U-Net (Ronneberger, Fischer and Brox, MICCAI 2015) on ND4J.",
+        subcommands = {SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class UnetCommand implements Runnable {
+
+    /** Exit code for invalid input. */
+    public static final int USAGE_ERROR = 2;
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /**
+     * @return a command line with the project's error handling
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new UnetCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+                line.getErr().println("unet " + line.getCommandName() + ": " + oneLine(ex));
+                return USAGE_ERROR;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    private static String oneLine(Exception ex) {
+        String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        return ex instanceof ShapeException ? m : m.replace('\n', ' ');
+    }
+
+    /**
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        NativeBackend.select();
+        System.exit(commandLine().execute(args));
+    }
+}

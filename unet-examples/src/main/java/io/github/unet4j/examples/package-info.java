@@ -1,0 +1,4 @@
+/**
+ * Runnable examples of the library API and the native backend choice they share.
+ */
+package io.github.unet4j.examples;
