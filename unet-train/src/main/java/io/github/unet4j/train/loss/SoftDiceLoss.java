@@ -102,7 +102,7 @@ public record SoftDiceLoss(double smooth, boolean excludeBackground, boolean per
             p = Transforms.sigmoid(logits, true);
             g = px.target().reshape(logits.shape());
         } else {
-            p = Transforms.exp(LossMath.logSoftmax(logits), false);
+            p = Transforms.exp(Softmax.log(logits), false);
             g = LossMath.oneHot(px.target(), k, logits.dataType());
         }
         INDArray m = px.weight();

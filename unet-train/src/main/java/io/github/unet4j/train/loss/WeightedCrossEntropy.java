@@ -74,7 +74,7 @@ public record WeightedCrossEntropy(Reduction reduction, OptionalInt ignoreLabel)
                     + " class channel, expected K >= 2 (use BinaryCrossEntropy for one sigmoid channel)");
         }
         Pixels px = Pixels.of(NAME, logits, target, weights, ignoreLabel, Pixels.TargetKind.CLASS_IDS);
-        INDArray logp = LossMath.logSoftmax(logits);
+        INDArray logp = Softmax.log(logits);
         INDArray oneHot = LossMath.oneHot(px.target(), k, logits.dataType());
         // -log p of the true class, per pixel, weighted ([N, 1, H, W]).
         INDArray weightedNll = oneHot.mul(logp).sum(true, 1).negi().muli(px.weight());

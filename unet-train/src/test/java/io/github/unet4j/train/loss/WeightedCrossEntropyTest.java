@@ -146,8 +146,8 @@ class WeightedCrossEntropyTest {
             assertEquals(0.0, r.gradient().getDouble(0, k, 0, 1), 0.0);
             assertEquals(0.0, r.gradient().getDouble(0, k, 0, 3), 0.0);
         }
-        double l0 = -LossMath.logSoftmax(z).getDouble(0, 0, 0, 0);
-        double l2 = -LossMath.logSoftmax(z).getDouble(0, 2, 0, 2);
+        double l0 = -Softmax.log(z).getDouble(0, 0, 0, 0);
+        double l2 = -Softmax.log(z).getDouble(0, 2, 0, 2);
         assertEquals((l0 + l2) / 2, r.value(), 1e-14);
     }
 
@@ -168,7 +168,7 @@ class WeightedCrossEntropyTest {
         INDArray w = Nd4j.ones(DataType.DOUBLE, 1, 2, 3);
         w.putScalar(new long[] {0, 1, 2}, 4.0);
         LossResult weighted = CE.withReduction(Reduction.SUM).compute(z, t, w);
-        double pixel = -LossMath.logSoftmax(z).getDouble(0, t.getInt(0, 1, 2), 1, 2);
+        double pixel = -Softmax.log(z).getDouble(0, t.getInt(0, 1, 2), 1, 2);
         assertEquals(plain.value() + 3 * pixel, weighted.value(), 1e-12);
         for (int k = 0; k < 3; k++) {
             assertEquals(4 * plain.gradient().getDouble(0, k, 1, 2), weighted.gradient().getDouble(0, k, 1, 2), 1e-15);
