@@ -160,4 +160,11 @@ class GoldenCheckpointTest {
     void goldenFileLoads() throws Exception {
         checkGoldenContent(resource("golden-v1.zip"), true);
     }
+
+    @Test
+    void fileWrittenByTheDocumentedNumpyWriterLoads() throws Exception {
+        Path file = resource("numpy-written.zip");
+        checkGoldenContent(file, false);
+        assertEquals(Map.of("source", "numpy"), Checkpoint.load(file).metadata());
+    }
 }
