@@ -84,7 +84,18 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
     /** A fixed entry time, so that equal checkpoints are equal files. */
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
-    /** Validates the fields and makes unmodifiable, order-keeping copies of the maps. */
+    /**
+     * Validates the fields and makes unmodifiable, order-keeping copies of the maps.
+     *
+     * @param source the file it was read from (used in messages)
+     * @param formatVersion the format version of the file
+     * @param config the network configuration
+     * @param step the training step recorded by {@link #save}
+     * @param metadata free-form metadata, such as the seed
+     * @param parameters parameter tensors by name ({@code inc.conv1.weight})
+     * @param buffers batch-norm running statistics by name ({@code inc.bn1.running_mean})
+     * @param optimizer the optimiser state, or null if none was saved
+     */
     public Checkpoint {
         if (source == null || config == null || metadata == null || parameters == null || buffers == null) {
             throw new IllegalArgumentException("Checkpoint: source, config, metadata, parameters and buffers must be set");

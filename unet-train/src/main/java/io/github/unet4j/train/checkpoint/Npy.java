@@ -42,6 +42,9 @@ final class Npy {
      * @return its .npy bytes
      * @throws IllegalArgumentException for an unsupported data type
      */
+    // INT and LONG are deprecated names of INT32 and INT64 (the same constants), but only the
+    // enum constants themselves can be switch labels.
+    @SuppressWarnings("deprecation")
     static byte[] write(INDArray array) {
         String descr = switch (array.dataType()) {
             case FLOAT -> "<f4";
@@ -92,6 +95,7 @@ final class Npy {
      * @return the tensor, C order
      * @throws FormatException if the bytes are not a supported .npy
      */
+    @SuppressWarnings("deprecation") // switch labels INT and LONG, see write
     static INDArray read(byte[] bytes) throws FormatException {
         if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
             throw new FormatException("not a .npy (no \\x93NUMPY magic)");
@@ -135,9 +139,9 @@ final class Npy {
         } else if (kind == 'f' && size == 8) {
             type = DataType.DOUBLE;
         } else if (kind == 'i' && size == 4) {
-            type = DataType.INT;
+            type = DataType.INT32;
         } else if (kind == 'i' && size == 8) {
-            type = DataType.LONG;
+            type = DataType.INT64;
         } else {
             throw new FormatException("dtype " + order + kind + size + " is not supported (float32, float64, int32,"
                     + " int64 are)");

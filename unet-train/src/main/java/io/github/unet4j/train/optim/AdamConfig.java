@@ -18,7 +18,17 @@ import java.util.Set;
 public record AdamConfig(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
         Set<Parameter.Kind> decayKinds, LearningRateSchedule schedule) {
 
-    /** Validates every field and makes an unmodifiable copy of {@code decayKinds}. */
+    /**
+     * Validates every field and makes an unmodifiable copy of {@code decayKinds}.
+     *
+     * @param learningRate base learning rate, finite and &gt; 0 (default 1e-3)
+     * @param beta1 decay of the first-moment estimate, in [0, 1) (default 0.9)
+     * @param beta2 decay of the second-moment estimate, in [0, 1) (default 0.999)
+     * @param epsilon added to the denominator, finite and &gt; 0 (default 1e-8)
+     * @param weightDecay decoupled (AdamW) weight decay coefficient &gt;= 0 (default 0)
+     * @param decayKinds the parameter kinds weight decay applies to (default: {@code WEIGHT} only)
+     * @param schedule the learning-rate schedule
+     */
     public AdamConfig {
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("AdamConfig: learningRate must be finite and > 0, got " + learningRate);
@@ -50,32 +60,51 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
                 LearningRateSchedule.constant());
     }
 
-    /** @param v base learning rate @return a copy with that value */
+    /**
+     * @param v base learning rate
+     * @return a copy with that value
+     */
     public AdamConfig withLearningRate(double v) {
         return new AdamConfig(v, beta1, beta2, epsilon, weightDecay, decayKinds, schedule);
     }
 
-    /** @param b1 first-moment decay @param b2 second-moment decay @return a copy with those values */
+    /**
+     * @param b1 first-moment decay
+     * @param b2 second-moment decay
+     * @return a copy with those values
+     */
     public AdamConfig withBetas(double b1, double b2) {
         return new AdamConfig(learningRate, b1, b2, epsilon, weightDecay, decayKinds, schedule);
     }
 
-    /** @param v epsilon @return a copy with that value */
+    /**
+     * @param v epsilon
+     * @return a copy with that value
+     */
     public AdamConfig withEpsilon(double v) {
         return new AdamConfig(learningRate, beta1, beta2, v, weightDecay, decayKinds, schedule);
     }
 
-    /** @param v decoupled weight decay coefficient @return a copy with that value */
+    /**
+     * @param v decoupled weight decay coefficient
+     * @return a copy with that value
+     */
     public AdamConfig withWeightDecay(double v) {
         return new AdamConfig(learningRate, beta1, beta2, epsilon, v, decayKinds, schedule);
     }
 
-    /** @param v the kinds weight decay applies to @return a copy with that value */
+    /**
+     * @param v the kinds weight decay applies to
+     * @return a copy with that value
+     */
     public AdamConfig withDecayKinds(Set<Parameter.Kind> v) {
         return new AdamConfig(learningRate, beta1, beta2, epsilon, weightDecay, v, schedule);
     }
 
-    /** @param v the learning-rate schedule @return a copy with that value */
+    /**
+     * @param v the learning-rate schedule
+     * @return a copy with that value
+     */
     public AdamConfig withSchedule(LearningRateSchedule v) {
         return new AdamConfig(learningRate, beta1, beta2, epsilon, weightDecay, decayKinds, v);
     }

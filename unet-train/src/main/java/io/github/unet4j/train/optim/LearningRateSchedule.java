@@ -83,7 +83,12 @@ public interface LearningRateSchedule {
      * @param factor multiplier per decay, in (0, 1]
      */
     record StepDecay(long every, double factor) implements LearningRateSchedule {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param every steps between two decays, &gt;= 1
+         * @param factor multiplier per decay, in (0, 1]
+         */
         public StepDecay {
             if (every < 1) {
                 throw new IllegalArgumentException("StepDecay: every must be >= 1, got " + every);
@@ -106,7 +111,12 @@ public interface LearningRateSchedule {
      * @param floor the final rate, &gt;= 0 and finite
      */
     record Cosine(long steps, double floor) implements LearningRateSchedule {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param steps length of the annealing, &gt;= 1
+         * @param floor the final rate, &gt;= 0 and finite
+         */
         public Cosine {
             if (steps < 1) {
                 throw new IllegalArgumentException("Cosine: steps must be >= 1, got " + steps);
@@ -130,7 +140,12 @@ public interface LearningRateSchedule {
      * @param after the schedule that follows, seeing its own step 0 when the warm-up ends
      */
     record Warmup(long steps, LearningRateSchedule after) implements LearningRateSchedule {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param steps length of the warm-up, &gt;= 1
+         * @param after the schedule that follows, seeing its own step 0 when the warm-up ends
+         */
         public Warmup {
             if (steps < 1) {
                 throw new IllegalArgumentException("Warmup: steps must be >= 1, got " + steps);

@@ -25,7 +25,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record OptimizerState(String kind, long step, Map<String, Double> hyperparameters, String schedule,
         Map<String, INDArray> tensors) {
 
-    /** Validates the fields and makes unmodifiable, order-keeping copies of the maps. */
+    /**
+     * Validates the fields and makes unmodifiable, order-keeping copies of the maps.
+     *
+     * @param kind the optimiser kind, e.g. {@code sgd} or {@code adam}
+     * @param step steps taken
+     * @param hyperparameters scalar settings such as {@code lr} and {@code momentum}
+     * @param schedule description of the learning-rate schedule (its {@code toString()})
+     * @param tensors per-parameter buffers by {@code <slot>/<parameter name>}
+     */
     public OptimizerState {
         if (kind == null || kind.isBlank()) {
             throw new IllegalArgumentException("OptimizerState: kind must be set");

@@ -18,7 +18,16 @@ import java.util.Set;
 public record SgdConfig(double learningRate, double momentum, boolean nesterov, double weightDecay,
         Set<Parameter.Kind> decayKinds, LearningRateSchedule schedule) {
 
-    /** Validates every field and makes an unmodifiable copy of {@code decayKinds}. */
+    /**
+     * Validates every field and makes an unmodifiable copy of {@code decayKinds}.
+     *
+     * @param learningRate base learning rate, finite and &gt; 0
+     * @param momentum momentum {@code mu} in [0, 1) (paper: 0.99); 0 = plain SGD
+     * @param nesterov Nesterov momentum (needs momentum &gt; 0)
+     * @param weightDecay L2 coefficient {@code wd} &gt;= 0 added to the gradient as {@code wd * p}
+     * @param decayKinds the parameter kinds weight decay applies to (default: {@code WEIGHT} only, so biases and batch-norm scale and shift are not decayed)
+     * @param schedule the learning-rate schedule
+     */
     public SgdConfig {
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("SgdConfig: learningRate must be finite and > 0, got " + learningRate);
@@ -60,32 +69,50 @@ public record SgdConfig(double learningRate, double momentum, boolean nesterov, 
         return of(learningRate).withMomentum(0.99);
     }
 
-    /** @param v base learning rate @return a copy with that value */
+    /**
+     * @param v base learning rate
+     * @return a copy with that value
+     */
     public SgdConfig withLearningRate(double v) {
         return new SgdConfig(v, momentum, nesterov, weightDecay, decayKinds, schedule);
     }
 
-    /** @param v momentum @return a copy with that value */
+    /**
+     * @param v momentum
+     * @return a copy with that value
+     */
     public SgdConfig withMomentum(double v) {
         return new SgdConfig(learningRate, v, nesterov, weightDecay, decayKinds, schedule);
     }
 
-    /** @param v whether to use Nesterov momentum @return a copy with that value */
+    /**
+     * @param v whether to use Nesterov momentum
+     * @return a copy with that value
+     */
     public SgdConfig withNesterov(boolean v) {
         return new SgdConfig(learningRate, momentum, v, weightDecay, decayKinds, schedule);
     }
 
-    /** @param v weight decay coefficient @return a copy with that value */
+    /**
+     * @param v weight decay coefficient
+     * @return a copy with that value
+     */
     public SgdConfig withWeightDecay(double v) {
         return new SgdConfig(learningRate, momentum, nesterov, v, decayKinds, schedule);
     }
 
-    /** @param v the kinds weight decay applies to @return a copy with that value */
+    /**
+     * @param v the kinds weight decay applies to
+     * @return a copy with that value
+     */
     public SgdConfig withDecayKinds(Set<Parameter.Kind> v) {
         return new SgdConfig(learningRate, momentum, nesterov, weightDecay, v, schedule);
     }
 
-    /** @param v the learning-rate schedule @return a copy with that value */
+    /**
+     * @param v the learning-rate schedule
+     * @return a copy with that value
+     */
     public SgdConfig withSchedule(LearningRateSchedule v) {
         return new SgdConfig(learningRate, momentum, nesterov, weightDecay, decayKinds, v);
     }

@@ -403,7 +403,7 @@ class CheckpointTest {
         }
         out.write(data.array());
         INDArray r = Npy.read(out.toByteArray());
-        assertEquals(DataType.INT, r.dataType());
+        assertEquals(DataType.INT32, r.dataType());
         assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, r.data().asInt());
         assertArrayEquals(new long[] {2, 3}, r.shape());
 
