@@ -142,8 +142,11 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
         });
         Path target = path.toAbsolutePath();
         Path folder = target.getParent();
-        if (folder == null || !Files.isDirectory(folder)) {
+        if (folder == null || !Files.exists(folder)) {
             throw new CheckpointException(path, "cannot write: folder " + folder + " does not exist", null);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new CheckpointException(path, "cannot write: " + folder + " is a file, not a folder", null);
         }
         if (Files.isDirectory(target)) {
             throw new CheckpointException(path, "cannot write: a folder of that name exists", null);

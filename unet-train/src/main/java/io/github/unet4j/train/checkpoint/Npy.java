@@ -80,7 +80,7 @@ final class Npy {
         ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         out.put(header.getBytes(StandardCharsets.US_ASCII));
-        INDArray c = array.isView() || array.ordering() != 'c' ? array.dup('c') : array;
+        INDArray c = array.isView() || array.ordering() != 'c' || array.data().length() != n ? array.dup('c') : array;
         switch (array.dataType()) {
             case FLOAT -> out.asFloatBuffer().put(c.data().asFloat(), 0, (int) n);
             case DOUBLE -> out.asDoubleBuffer().put(c.data().asDouble(), 0, (int) n);

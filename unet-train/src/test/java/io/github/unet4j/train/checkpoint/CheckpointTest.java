@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.unet4j.core.Buffer;
 import io.github.unet4j.core.Parameter;
@@ -286,6 +288,27 @@ class CheckpointTest {
                 e.getMessage());
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList());
+        }
+        Path aFile = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path under = aFile.resolve("c.zip");
+        CheckpointException e2 = assertThrows(CheckpointException.class,
+                () -> Checkpoint.save(under, new UNet(TINY, DataType.FLOAT, 1), null, 0, null));
+        assertEquals("checkpoint " + under + ": cannot write: " + aFile + " is a file, not a folder", e2.getMessage());
+    }
+
+    @Test
+    void saveIntoAReadOnlyFolderFailsWithOneLine() throws IOException {
+        Path ro = Files.createDirectory(dir.resolve("ro"));
+        assumeTrue(ro.toFile().setWritable(false, false), "cannot make a folder read-only here");
+        try {
+            assumeFalse(Files.isWritable(ro), "running with rights that ignore folder permissions (root)");
+            Path file = ro.resolve("c.zip");
+            CheckpointException e = assertThrows(CheckpointException.class,
+                    () -> Checkpoint.save(file, new UNet(TINY, DataType.FLOAT, 1), null, 0, null));
+            assertEquals("checkpoint " + file + ": cannot write: folder " + ro + " is not writable (permission denied)",
+                    e.getMessage());
+        } finally {
+            ro.toFile().setWritable(true, false);
         }
     }
 
