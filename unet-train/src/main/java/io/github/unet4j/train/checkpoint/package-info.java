@@ -1,0 +1,14 @@
+/**
+ * Checkpoints: a network's configuration, parameters, batch-norm statistics and, optionally,
+ * its optimiser's state in one zip file of {@code .npy} tensors and JSON, readable and writable
+ * from NumPy or PyTorch (the format is described in {@code docs/checkpoint-format.md}).
+ *
+ * <p>{@link io.github.unet4j.train.checkpoint.Checkpoint#save} writes atomically (a temporary
+ * file in the same folder, then an atomic rename), {@link io.github.unet4j.train.checkpoint.Checkpoint#load}
+ * reads a file into a {@link io.github.unet4j.train.checkpoint.Checkpoint} and
+ * {@link io.github.unet4j.train.checkpoint.Checkpoint#loadInto} copies it, bit for bit, into a
+ * network and optimiser after checking that every name and shape matches. File problems are
+ * {@link io.github.unet4j.train.checkpoint.CheckpointException}s whose one-line message names
+ * the file.
+ */
+package io.github.unet4j.train.checkpoint;

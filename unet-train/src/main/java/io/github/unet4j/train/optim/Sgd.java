@@ -1,0 +1,93 @@
+package io.github.unet4j.train.optim;
+
+import io.github.unet4j.core.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay,
+ * in PyTorch's formulation ({@code torch.optim.SGD} with dampening 0), so hyperparameters carry
+ * over. The paper trains with momentum 0.99.
+ *
+ * <p>For each parameter {@code p} with gradient {@code g}, at learning rate {@code lr} (the
+ * schedule's rate for this step):
+ * <pre>
+ * g = g + wd * p               (only for kinds in decayKinds, default WEIGHT)
+ * v = mu * v + g               (momentum buffer, starts at 0, so v = g after the first step)
+ * d = g + mu * v   (Nesterov)  or   d = v   (classic)   or   d = g   (mu = 0)
+ * p = p - lr * d
+ * </pre>
+ * Note this is PyTorch's form, where the rate multiplies the whole velocity; in Sutskever's
+ * form ({@code v = mu * v - lr * g; p = p + v}) a change of learning rate acts differently. The
+ * two agree for a constant rate. Gradients are read, not modified. State slot:
+ * {@code momentum_buffer} (only when {@code mu > 0}).
+ */
+public final class Sgd extends AbstractOptimizer {
+
+    /** The state slot of the momentum buffers. */
+    public static final String MOMENTUM_SLOT = "momentum_buffer";
+    /** The kind recorded in checkpoints. */
+    public static final String KIND = "sgd";
+
+    private final SgdConfig config;
+
+    /**
+     * @param parameters the parameters to update (names must be unique)
+     * @param config     the configuration
+     */
+    public Sgd(List<Parameter> parameters, SgdConfig config) {
+        super("Sgd", parameters, config != null && config.momentum() > 0 ? List.of(MOMENTUM_SLOT) : List.of());
+        if (config == null) {
+            throw new IllegalArgumentException("Sgd: config must be set");
+        }
+        this.config = config;
+    }
+
+    /** @return the configuration */
+    public SgdConfig config() {
+        return config;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public double baseLearningRate() {
+        return config.learningRate();
+    }
+
+    @Override
+    LearningRateSchedule schedule() {
+        return config.schedule();
+    }
+
+    @Override
+    Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", config.learningRate());
+        h.put("momentum", config.momentum());
+        h.put("nesterov", config.nesterov() ? 1.0 : 0.0);
+        h.put("weight_decay", config.weightDecay());
+        return h;
+    }
+
+    @Override
+    void update(Parameter p, double lr, long step) {
+        INDArray g = p.grad();
+        if (config.weightDecay() > 0 && config.decayKinds().contains(p.kind())) {
+            g = g.add(p.value().mul(config.weightDecay()));
+        }
+        double mu = config.momentum();
+        INDArray d = g;
+        if (mu > 0) {
+            INDArray v = buffer(MOMENTUM_SLOT, p);
+            v.muli(mu).addi(g);
+            d = config.nesterov() ? g.add(v.mul(mu)) : v;
+        }
+        p.value().subi(d.mul(lr));
+    }
+}
