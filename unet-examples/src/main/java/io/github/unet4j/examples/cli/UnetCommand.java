@@ -1,23 +1,27 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.examples.NativeBackend;
-import io.github.unet4j.core.ShapeException;
+import io.github.unet4j.train.DivergenceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code unet} command: {@code java -jar unet.jar <subcommand>}.
  *
- * <p>Errors in the user's input (a bad option, an invalid tile size, a missing file) end with a
- * one-line message on standard error and exit code 2, without a stack trace.
+ * <p>Errors in the user's input (a bad option, an invalid tile size, a missing or corrupt file,
+ * an unwritable output) end with a one-line message on standard error and exit code 2, without
+ * a stack trace; a diverged training run exits with 3.
  */
 @Command(name = "unet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "U-Net (Ronneberger, Fischer and Brox, MICCAI 2015) on ND4J.",
-        subcommands = {SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
+            WeightmapCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class UnetCommand implements Runnable {
 
     /** Exit code for invalid input. */
     public static final int USAGE_ERROR = 2;
+    /** Exit code when training diverged. */
+    public static final int DIVERGED = 3;
 
     @Override
     public void run() {
@@ -31,9 +35,14 @@ public final class UnetCommand implements Runnable {
         CommandLine cl = new CommandLine(new UnetCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+                    || ex instanceof java.io.UncheckedIOException) {
                 line.getErr().println("unet " + line.getCommandName() + ": " + oneLine(ex));
                 return USAGE_ERROR;
+            }
+            if (ex instanceof DivergenceException) {
+                line.getErr().println("unet " + line.getCommandName() + ": " + oneLine(ex));
+                return DIVERGED;
             }
             throw ex;
         });
@@ -42,7 +51,7 @@ public final class UnetCommand implements Runnable {
 
     private static String oneLine(Exception ex) {
         String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        return ex instanceof ShapeException ? m : m.replace('\n', ' ');
+        return m.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**

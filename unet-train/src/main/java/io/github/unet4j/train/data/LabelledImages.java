@@ -35,7 +35,7 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         List<String> names = new ArrayList<>();
         List<GrayImage> images = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
-        for (Path p : ImageIo.listImages(imageDir)) {
+        for (Path p : ImageIo.listImagesStrict(imageDir)) {
             String name = p.getFileName().toString();
             Path lp = labelDir.resolve(name);
             GrayImage img = ImageIo.read(p);

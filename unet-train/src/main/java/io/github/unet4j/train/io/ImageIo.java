@@ -183,6 +183,35 @@ public final class ImageIo {
         }
     }
 
+    /**
+     * Like {@link #listImages(Path)}, but a regular, non-hidden file that is not a PNG or TIFF by
+     * its name is an error rather than skipped: a data folder holding something else is more
+     * likely a mistake than intended.
+     *
+     * @param folder the folder
+     * @return the image files, possibly none
+     * @throws ImageIoException naming the first file that is not an image, or as {@link #listImages(Path)}
+     */
+    public static List<Path> listImagesStrict(Path folder) throws ImageIoException {
+        List<Path> images = listImages(folder);
+        try (Stream<Path> entries = Files.list(folder)) {
+            Path other = entries.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile)
+                    .filter(p -> ImageFormat.ofFileName(p).isEmpty())
+                    .sorted().findFirst().orElse(null);
+            if (other != null) {
+                throw new ImageIoException(other, "not a .png or .tif image; the folder " + folder
+                        + " must hold only images", null);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            if (e instanceof ImageIoException ie) {
+                throw ie;
+            }
+            throw new ImageIoException(folder, "cannot list folder: " + reason(e), e);
+        }
+        return images;
+    }
+
     // ---------------------------------------------------------------- reading
 
     @FunctionalInterface

@@ -1,0 +1,43 @@
+package io.github.unet4j.examples;
+
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.train.checkpoint.Checkpoint;
+import io.github.unet4j.train.data.Normalization;
+import io.github.unet4j.train.io.BitDepth;
+import io.github.unet4j.train.io.GrayImage;
+import io.github.unet4j.train.io.ImageIo;
+import io.github.unet4j.train.predict.OverlapTile;
+import io.github.unet4j.train.predict.UNetTileModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Segments the bundled ISBI 2012 test slices with a checkpoint by overlap-tile inference and
+ * writes their cell probability maps as 32-bit float TIFFs.
+ *
+ * <p>{@code java -cp unet-examples/target/unet.jar io.github.unet4j.examples.IsbiPredict [model.zip] [out]}
+ */
+public final class IsbiPredict {
+    private IsbiPredict() {
+    }
+
+    /**
+     * @param args optional checkpoint (default runs/isbi-example.zip) and output folder (default runs/isbi-example)
+     * @throws Exception if the checkpoint or images cannot be read or the maps written
+     */
+    public static void main(String[] args) throws Exception {
+        NativeBackend.select();
+        Checkpoint checkpoint = Checkpoint.load(Path.of(args.length > 0 ? args[0] : "runs/isbi-example.zip"));
+        Path out = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "runs/isbi-example"));
+        UNet net = checkpoint.toNetwork(DataType.FLOAT, 0);
+        Normalization norm = Normalization.fromMetadata(checkpoint.metadata());
+        OverlapTile tiler = new OverlapTile(UNetTileModel.of(net, 396), 2);
+        for (Path slice : ImageIo.listImages(Path.of("data/isbi2012/test"))) {
+            GrayImage image = ImageIo.read(slice);
+            float[][] p = tiler.predict(new float[][] {norm.apply(image)}, image.width(), image.height());
+            String name = slice.getFileName().toString().replaceAll("\\.\\w+$", ".tif");
+            ImageIo.write(new GrayImage(image.width(), image.height(), p[1], BitDepth.FLOAT32), out.resolve(name));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.examples.Pictures;
+import io.github.unet4j.train.checkpoint.Checkpoint;
+import io.github.unet4j.train.data.Normalization;
+import io.github.unet4j.train.io.BitDepth;
+import io.github.unet4j.train.io.GrayImage;
+import io.github.unet4j.train.io.ImageIo;
+import io.github.unet4j.train.predict.Dihedral;
+import io.github.unet4j.train.predict.OverlapTile;
+import io.github.unet4j.train.predict.TileModel;
+import io.github.unet4j.train.predict.UNetTileModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code unet predict}: segments images with a trained checkpoint by overlap-tile inference and
+ * writes probability maps, label images and an overlay picture.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Segment images (a folder, an image or a TIFF stack) with a checkpoint written by 'unet train'. "
+                + "Writes cell probability maps (white = cell, black = membrane, as the ISBI labels), "
+                + "label images (0 membrane, 255 cell) and an overlay of the first image.")
+public final class PredictCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictCommand.class);
+
+    /** Probability map formats. */
+    enum Format { PNG, TIFF }
+
+    @Option(names = "--checkpoint", description = "Checkpoint (default: ${DEFAULT-VALUE}).")
+    Path checkpoint = Path.of("runs", "isbi", "model.zip");
+
+    @Option(names = "--input", description = "Image folder, image or TIFF stack (default: ${DEFAULT-VALUE}).")
+    Path input = Path.of("data", "isbi2012", "test");
+
+    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("runs", "isbi", "test");
+
+    @Option(names = "--tile", description = "Input tile size (default: the training tile from the checkpoint).")
+    Integer tile;
+
+    @Option(names = "--batch", description = "Tiles per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch = 2;
+
+    @Option(names = "--tta", description = "Average over the 8 flips and quarter turns (8x slower).")
+    boolean tta;
+
+    @Option(names = "--format", description = "Probability maps as PNG (8-bit) or TIFF (32-bit float) "
+            + "(default: ${DEFAULT-VALUE}).")
+    Format format = Format.PNG;
+
+    @Override
+    public Integer call() throws IOException {
+        Checkpoint ck = Checkpoint.load(checkpoint);
+        UNet net = ck.toNetwork(DataType.FLOAT, 0);
+        Normalization norm = Normalization.fromMetadata(ck.metadata());
+        int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
+                Integer.toString(net.config().inputSizeForOutput(200))));
+        net.config().outputSize(inputTile);
+        if (net.config().classes() != 2) {
+            throw new IllegalArgumentException(checkpoint + ": the network has " + net.config().classes()
+                    + " classes; predict writes membrane/cell maps and needs 2");
+        }
+        InputImages images = InputImages.read(input);
+        for (int i = 0; i < images.images().size(); i++) {
+            GrayImage g = images.images().get(i);
+            if (g.width() < 1 || g.height() < 1) {
+                throw new IllegalArgumentException(images.names().get(i) + ": empty image");
+            }
+        }
+        Path dir = AtomicFiles.outputFolder(out);
+        Path probDir = AtomicFiles.outputFolder(dir.resolve("probabilities"));
+        Path labelDir = AtomicFiles.outputFolder(dir.resolve("labels"));
+        LOG.info("backend: {}", NativeBackend.describe());
+        TileModel model = UNetTileModel.of(net, inputTile);
+        OverlapTile tiler = new OverlapTile(tta ? new Dihedral(model) : model, batch);
+        PrintStream err = System.err;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < images.images().size(); i++) {
+            GrayImage g = images.images().get(i);
+            String name = images.names().get(i);
+            float[][] p = tiler.predict(new float[][] {norm.apply(g)}, g.width(), g.height());
+            float[] cell = p[1];
+            int[] labels = new int[cell.length];
+            for (int k = 0; k < cell.length; k++) {
+                labels[k] = cell[k] > p[0][k] ? 255 : 0;
+            }
+            if (format == Format.TIFF) {
+                ImageIo.write(new GrayImage(g.width(), g.height(), cell, BitDepth.FLOAT32),
+                        probDir.resolve(name + ".tif"));
+            } else {
+                int[] q = new int[cell.length];
+                for (int k = 0; k < q.length; k++) {
+                    q[k] = Math.round(255 * cell[k]);
+                }
+                ImageIo.write(GrayImage.ofInts(g.width(), g.height(), q, BitDepth.EIGHT), probDir.resolve(name + ".png"));
+            }
+            ImageIo.write(GrayImage.ofInts(g.width(), g.height(), labels, BitDepth.EIGHT), labelDir.resolve(name + ".png"));
+            if (i == 0) {
+                AtomicFiles.writePng(dir.resolve("overlay-" + name + ".png"), Pictures.overlay(g.pixels(), p[0],
+                        g.width(), g.height()));
+            }
+            double el = (System.nanoTime() - t0) / 1e9;
+            err.printf("segmented %d/%d %s (%.1f s, eta %s)%n", i + 1, images.images().size(), name, el,
+                    ProgressBar.time(el / (i + 1) * (images.images().size() - i - 1)));
+        }
+        LOG.info("wrote {} probability maps to {}, labels to {}", images.images().size(), probDir, labelDir);
+        return 0;
+    }
+}

@@ -1,0 +1,172 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.train.SegmentationValidator;
+import io.github.unet4j.train.Trainer;
+import io.github.unet4j.train.TrainerConfig;
+import io.github.unet4j.train.augment.AugmentConfig;
+import io.github.unet4j.train.augment.Augmenter;
+import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.checkpoint.Checkpoint;
+import io.github.unet4j.train.data.LabelledImages;
+import io.github.unet4j.train.data.Normalization;
+import io.github.unet4j.train.data.TileSampler;
+import io.github.unet4j.train.loss.WeightedCrossEntropy;
+import io.github.unet4j.train.optim.Adam;
+import io.github.unet4j.train.optim.AdamConfig;
+import io.github.unet4j.train.optim.LearningRateSchedule;
+import io.github.unet4j.train.optim.Optimizer;
+import io.github.unet4j.train.optim.Sgd;
+import io.github.unet4j.train.optim.SgdConfig;
+import io.github.unet4j.train.weightmap.ClassBalance;
+import io.github.unet4j.train.weightmap.WeightMapConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code unet train}: trains on a folder of images and binary labels (by default the bundled
+ * ISBI 2012 slices), validating on the last few, and writes the checkpoint, a CSV log and a
+ * plot.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a U-Net on images with binary membrane/cell labels (default: the bundled ISBI 2012 "
+                + "slices) with the paper's weight map, elastic deformation and flips.")
+public final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    /** Optimisers on offer. */
+    enum OptimizerKind { ADAM, SGD }
+
+    @Mixin
+    NetworkOptions network = NetworkOptions.fast();
+
+    @Option(names = "--paper", description = "The paper's network (64 base channels) and 572 tiles; slow on a CPU.")
+    boolean paper;
+
+    @Option(names = "--data", description = "Folder with train/image and train/label (default: ${DEFAULT-VALUE}).")
+    Path data = Path.of("data", "isbi2012");
+
+    @Option(names = "--validation", description = "Slices held out for validation, the last ones "
+            + "(default: ${DEFAULT-VALUE}).")
+    int validation = 3;
+
+    @Option(names = "--tile", description = "Input tile size, a valid size for the network (default: ${DEFAULT-VALUE}).")
+    int tile = 396;
+
+    @Option(names = "--iterations", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    long iterations = 2500;
+
+    @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
+    int batch = 1;
+
+    @Option(names = "--optimizer", description = "ADAM or SGD (default: ${DEFAULT-VALUE}).")
+    OptimizerKind optimizer = OptimizerKind.ADAM;
+
+    @Option(names = "--lr", description = "Learning rate (default: 1e-3 for Adam, 0.01 for SGD).")
+    Double lr;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: the paper's ${DEFAULT-VALUE}).")
+    double momentum = 0.99;
+
+    @Option(names = "--no-weight-map", description = "Train without the paper's border weight map.")
+    boolean noWeightMap;
+
+    @Option(names = "--w0", description = "Weight map border weight w0 (default: ${DEFAULT-VALUE}).")
+    double w0 = 10;
+
+    @Option(names = "--sigma", description = "Weight map border width sigma in pixels (default: ${DEFAULT-VALUE}).")
+    double sigma = 5;
+
+    @Option(names = "--class-balance", description = "Class-balancing term wc of the weight map: "
+            + "INVERSE_FREQUENCY (paper) or NONE (default: ${DEFAULT-VALUE}).")
+    ClassBalance classBalance = ClassBalance.INVERSE_FREQUENCY;
+
+    @Option(names = "--validate-every", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
+    long validateEvery = 250;
+
+    @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    long checkpointEvery = 500;
+
+    @Option(names = "--resume", description = "Continue from OUT/model.zip if it exists.")
+    boolean resume;
+
+    @Option(names = "--seed", description = "Seed of initialisation, sampling, augmentation, dropout "
+            + "(default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("runs", "isbi");
+
+    @Override
+    public Integer call() throws IOException {
+        UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
+        int inputTile = paper && tile == 396 ? 572 : tile;
+        int outputTile = config.outputSize(inputTile);
+        LabelledImages all = LabelledImages.read(data.resolve("train").resolve("image"),
+                data.resolve("train").resolve("label"));
+        if (validation < 0 || validation >= all.size()) {
+            throw new IllegalArgumentException("--validation " + validation + " must leave at least one of the "
+                    + all.size() + " slices for training");
+        }
+        LabelledImages train = all.subList(0, all.size() - validation);
+        LabelledImages held = all.subList(all.size() - validation, all.size());
+        Normalization norm = Normalization.fit(train.images());
+        WeightMapConfig wm = noWeightMap ? null : WeightMapConfig.paper().withW0(w0).withSigma(sigma)
+                .withClassBalance(classBalance);
+        List<Sample> samples = train.samples(norm, wm);
+        UNet net = new UNet(config, DataType.FLOAT, seed);
+        Optimizer opt = optimizer(net);
+        Path ckpt = out.resolve("model.zip");
+        if (resume && Files.exists(ckpt)) {
+            Checkpoint.load(ckpt).loadInto(net, opt);
+            LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
+        }
+        // The output folder is made only once the inputs are known to be good.
+        Path dir = AtomicFiles.outputFolder(out);
+        LOG.info("backend: {}", NativeBackend.describe());
+        LOG.info("{} training and {} validation slices; network {} ({} parameters); tiles {} -> {}", train.size(),
+                held.size(), config, net.parameterCount(), inputTile, outputTile);
+        TileSampler sampler = new TileSampler(samples, inputTile, outputTile, new Augmenter(AugmentConfig.defaults()));
+        TrainingLog log = new TrainingLog();
+        Map<String, String> meta = new HashMap<>(norm.toMetadata());
+        meta.put("seed", Long.toString(seed));
+        meta.put("tile", Integer.toString(inputTile));
+        meta.put("trainer", "unet train");
+        Trainer trainer = new Trainer(net, new WeightedCrossEntropy(), opt, sampler,
+                new TrainerConfig(iterations, batch, seed, validation > 0 ? validateEvery : 0, checkpointEvery, ckpt,
+                        100))
+                .validator(validation > 0 ? new SegmentationValidator(held.samples(norm, null), inputTile, 2) : null)
+                .metadata(meta)
+                .addListener(log)
+                .addListener(new ProgressBar(System.err, System.console() != null));
+        trainer.train();
+        AtomicFiles.write(dir.resolve("training-log.csv"), log.csv().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writePng(dir.resolve("training-plot.png"), Plot.render(log.steps, log.validations));
+        LOG.info("wrote {}, {} and {}", ckpt, dir.resolve("training-log.csv"), dir.resolve("training-plot.png"));
+        return 0;
+    }
+
+    private Optimizer optimizer(UNet net) {
+        LearningRateSchedule schedule = LearningRateSchedule.cosine(iterations, 0).withWarmup(Math.min(100, iterations));
+        if (optimizer == OptimizerKind.SGD) {
+            SgdConfig c = SgdConfig.paper(lr == null ? 0.01 : lr).withMomentum(momentum).withSchedule(schedule);
+            return new Sgd(net.parameters(), c);
+        }
+        return new Adam(net.parameters(), AdamConfig.defaults().withLearningRate(lr == null ? 1e-3 : lr)
+                .withSchedule(schedule));
+    }
+}
