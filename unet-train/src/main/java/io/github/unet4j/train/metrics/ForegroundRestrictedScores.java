@@ -94,8 +94,8 @@ public record ForegroundRestrictedScores(double vRand, double vRandSplit, double
     public static ForegroundRestrictedScores of(LabelImage prediction, LabelImage truth,
                                                 MembraneLabel convention, PredictedMembrane predictedMembrane) {
         LabelImage.requireSameSize(prediction, truth);
-        return ofSegments(ConnectedComponents.label(prediction, convention),
-                ConnectedComponents.label(truth, convention), predictedMembrane);
+        return ofSegments(CellSegments.label(prediction, convention),
+                CellSegments.label(truth, convention), predictedMembrane);
     }
 
     /**

@@ -5,7 +5,7 @@
  * <p>{@link io.github.unet4j.train.metrics.LabelImage} holds a label image;
  * {@link io.github.unet4j.train.metrics.MembraneLabel} says which values mean membrane
  * (boundary) and which mean cell interior. Segments are the 4-connected components of the
- * cell pixels ({@link io.github.unet4j.train.metrics.ConnectedComponents}).
+ * cell pixels ({@link io.github.unet4j.train.metrics.CellSegments}).
  * {@link io.github.unet4j.train.metrics.ForegroundRestrictedScores} computes the
  * foreground-restricted Rand and information-theoretic F-scores (V_rand, V_info) of
  * Arganda-Carreras et al. (2015), {@link io.github.unet4j.train.metrics.ClassOverlap} the

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
 
-class ConnectedComponentsTest {
+class CellSegmentsTest {
     @Test
     void fourConnectivityKeepsDiagonalNeighboursApart() {
         LabelImage img = new LabelImage(4, 3, new int[] {
@@ -14,13 +14,13 @@ class ConnectedComponentsTest {
         assertArrayEquals(new int[] {
             1, 0, 0, 2,
             0, 3, 0, 2,
-            0, 3, 3, 0}, ConnectedComponents.label(img, MembraneLabel.ZERO).labels());
+            0, 3, 3, 0}, CellSegments.label(img, MembraneLabel.ZERO).labels());
         // With the other convention the zeros are the cells; (0,1) touches (1,0) only at a
         // corner, so the left column is its own component.
         assertArrayEquals(new int[] {
             0, 1, 1, 0,
             2, 0, 1, 0,
-            2, 0, 0, 3}, ConnectedComponents.label(img, MembraneLabel.NONZERO).labels());
+            2, 0, 0, 3}, CellSegments.label(img, MembraneLabel.NONZERO).labels());
     }
 
     @Test
@@ -32,7 +32,7 @@ class ConnectedComponentsTest {
             1, 1, 1, 0, 1,
             1, 0, 0, 0, 1,
             1, 1, 1, 1, 1});
-        int[] out = ConnectedComponents.label(img, MembraneLabel.ZERO).labels();
+        int[] out = CellSegments.label(img, MembraneLabel.ZERO).labels();
         for (int i = 0; i < out.length; i++) {
             assertArrayEquals(new int[] {img.labels()[i] == 0 ? 0 : 1}, new int[] {out[i]}, "pixel " + i);
         }
