@@ -13,14 +13,16 @@ import io.github.unet4j.train.predict.OverlapTile;
 import io.github.unet4j.train.predict.TileModel;
 import io.github.unet4j.train.predict.UNetTileModel;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code unet predict}: segments images with a trained checkpoint by overlap-tile inference and
@@ -58,6 +60,9 @@ public final class PredictCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     Format format = Format.PNG;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         Checkpoint ck = Checkpoint.load(checkpoint);
@@ -83,7 +88,7 @@ public final class PredictCommand implements Callable<Integer> {
         LOG.info("backend: {}", NativeBackend.describe());
         TileModel model = UNetTileModel.of(net, inputTile);
         OverlapTile tiler = new OverlapTile(tta ? new Dihedral(model) : model, batch);
-        PrintStream err = System.err;
+        PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         for (int i = 0; i < images.images().size(); i++) {
             GrayImage g = images.images().get(i);
@@ -112,6 +117,7 @@ public final class PredictCommand implements Callable<Integer> {
             double el = (System.nanoTime() - t0) / 1e9;
             err.printf("segmented %d/%d %s (%.1f s, eta %s)%n", i + 1, images.images().size(), name, el,
                     ProgressBar.time(el / (i + 1) * (images.images().size() - i - 1)));
+            err.flush();
         }
         LOG.info("wrote {} probability maps to {}, labels to {}", images.images().size(), probDir, labelDir);
         return 0;

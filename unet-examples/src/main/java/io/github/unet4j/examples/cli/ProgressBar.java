@@ -2,7 +2,7 @@ package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.train.StepResult;
 import io.github.unet4j.train.TrainingListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class ProgressBar implements TrainingListener {
     private static final int WIDTH = 30;
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private long start;
     private long total;
@@ -20,7 +20,7 @@ final class ProgressBar implements TrainingListener {
     private long lastPercent = -1;
     private String lastValidation = "";
 
-    ProgressBar(PrintStream err, boolean terminal) {
+    ProgressBar(PrintWriter err, boolean terminal) {
         this.err = err;
         this.terminal = terminal;
     }
@@ -47,6 +47,7 @@ final class ProgressBar implements TrainingListener {
             err.flush();
         } else if (percent / 5 != lastPercent / 5 || r.step() == total) {
             err.println(line);
+            err.flush();
             lastPercent = percent;
         }
     }
@@ -60,6 +61,7 @@ final class ProgressBar implements TrainingListener {
             err.println();
         }
         err.println("validation at step " + step + ":" + lastValidation.substring(2));
+        err.flush();
     }
 
     @Override
@@ -67,6 +69,7 @@ final class ProgressBar implements TrainingListener {
         if (terminal) {
             err.println();
         }
+        err.flush();
     }
 
     private static String bar(long done, long total) {

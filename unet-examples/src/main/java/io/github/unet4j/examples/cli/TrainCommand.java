@@ -35,7 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code unet train}: trains on a folder of images and binary labels (by default the bundled
@@ -111,6 +113,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "isbi");
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
@@ -152,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .validator(validation > 0 ? new SegmentationValidator(held.samples(norm, null), inputTile, 2) : null)
                 .metadata(meta)
                 .addListener(log)
-                .addListener(new ProgressBar(System.err, System.console() != null));
+                .addListener(new ProgressBar(spec.commandLine().getErr(), System.console() != null));
         trainer.train();
         AtomicFiles.write(dir.resolve("training-log.csv"), log.csv().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.writePng(dir.resolve("training-plot.png"), Plot.render(log.steps, log.validations));

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code unet weightmap}: the paper's weight map (eq. 2) of a binary label image, as a picture. */
 @Command(name = "weightmap", mixinStandardHelpOptions = true,
@@ -30,6 +32,9 @@ public final class WeightmapCommand implements Callable<Integer> {
 
     @Option(names = "--sigma", description = "Border width in pixels (default: ${DEFAULT-VALUE}).")
     double sigma = 5;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -53,7 +58,8 @@ public final class WeightmapCommand implements Callable<Integer> {
         for (float x : w) {
             max = Math.max(max, x);
         }
-        System.err.printf("wrote %s (weights %.3f .. %.3f)%n", out, min(w), max);
+        spec.commandLine().getErr().printf("wrote %s (weights %.3f .. %.3f)%n", out, min(w), max);
+        spec.commandLine().getErr().flush();
         return 0;
     }
 
