@@ -7,6 +7,7 @@ import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.Batch;
 import io.github.unet4j.train.data.TileSampler;
 import io.github.unet4j.train.loss.Loss;
+import io.github.unet4j.train.memory.Workspaces;
 import io.github.unet4j.train.loss.LossResult;
 import io.github.unet4j.train.optim.Optimizer;
 import java.io.IOException;
@@ -116,6 +117,12 @@ public final class Trainer {
     }
 
     private double step(long step) {
+        // Tiles are drawn in plain Java first; everything ND4J allocates in the step lives in a
+        // reused workspace (see Workspaces).
+        return Workspaces.run("unet4j-train-step", () -> runStep(step));
+    }
+
+    private double runStep(long step) {
         Batch b = sampler.next(config.batchSize(), Seeds.stream(config.seed(), "sample/" + step));
         network.dropout().reseed(Seeds.derive(config.seed(), "dropout/" + step));
         network.zeroGrad();

@@ -44,7 +44,7 @@ class TrainerTest {
         Sample s = weighted(Blobs.twoTouchingDiscs(32, 1));
         TileSampler sampler = new TileSampler(List.of(s), 32, 32, null);
         Adam opt = new Adam(net.parameters(), AdamConfig.defaults().withLearningRate(1e-2));
-        List<Double> losses = new Trainer(net, new WeightedCrossEntropy(), opt, sampler, TrainerConfig.of(150, 3))
+        List<Double> losses = new Trainer(net, new WeightedCrossEntropy(), opt, sampler, TrainerConfig.of(100, 3))
                 .train();
         double first = losses.get(0);
         double last = losses.get(losses.size() - 1);

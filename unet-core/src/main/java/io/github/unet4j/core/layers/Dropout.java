@@ -39,7 +39,12 @@ public final class Dropout implements Layer {
      * @param seed new seed
      */
     public void reseed(long seed) {
-        this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        // A new native generator allocates and fills a large state buffer: reuse the one we have.
+        if (rng == null) {
+            rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        } else {
+            rng.setSeed(seed);
+        }
     }
 
     /** @return the drop probability */

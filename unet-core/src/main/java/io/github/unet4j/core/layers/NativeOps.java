@@ -79,6 +79,11 @@ final class NativeOps {
         return exec("maxpool2d_bp", poolArgs(k), new double[0], x, gradOut)[0];
     }
 
+    /** relu_bp: dL/dx = dL/dy where x (or y = relu(x)) &gt; 0, one pass and one output. */
+    static INDArray reluBackward(INDArray y, INDArray gradOut) {
+        return exec("relu_bp", new int[0], new double[] {0.0}, y, gradOut)[0];
+    }
+
     private static final int[] BN_ARGS = {1, 1, 1}; // apply gamma, apply beta, channel axis 1
 
     /** batchnorm over the channel axis with the given statistics. */

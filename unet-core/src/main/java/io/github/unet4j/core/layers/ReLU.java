@@ -41,10 +41,12 @@ public final class ReLU implements Layer {
         return y;
     }
 
-    /** dL/dx = dL/dy where y &gt; 0, else 0 (the output is cached, not the input). */
+    /**
+     * dL/dx = dL/dy where y &gt; 0, else 0. The output is cached, not the input: y &gt; 0 exactly
+     * where x &gt; 0, and the input of a ReLU is usually freed after its convolution.
+     */
     @Override
     public INDArray backward(INDArray gradOut) {
-        INDArray y = Cache.require(output, "ReLU '" + name + "'");
-        return y.gt(0).castTo(gradOut.dataType()).muli(gradOut);
+        return NativeOps.reluBackward(Cache.require(output, "ReLU '" + name + "'"), gradOut);
     }
 }

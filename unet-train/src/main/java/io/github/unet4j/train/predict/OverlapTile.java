@@ -2,10 +2,10 @@ package io.github.unet4j.train.predict;
 
 import io.github.unet4j.train.augment.Sample;
 import io.github.unet4j.train.data.Crop;
+import io.github.unet4j.train.memory.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -68,8 +68,9 @@ public final class OverlapTile {
                     System.arraycopy(tile.channels()[ch], 0, buf, (b * c + ch) * in * in, in * in);
                 }
             }
-            INDArray y = model.apply(Nd4j.create(buf, new long[] {n, c, in, in}, DataType.FLOAT));
-            float[] flat = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            float[] flat = Workspaces.run("unet4j-inference", () -> model.apply(
+                    Nd4j.create(buf, new long[] {n, c, in, in}, DataType.FLOAT)).castTo(DataType.FLOAT).dup('c')
+                    .data().asFloat());
             for (int b = 0; b < n; b++) {
                 int[] o = origins.get(start + b);
                 int rows = Math.min(out, height - o[0]);
