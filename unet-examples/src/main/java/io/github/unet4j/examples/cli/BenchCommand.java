@@ -107,24 +107,25 @@ public final class BenchCommand implements Callable<Integer> {
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors());
         out.flush();
 
-        // The small configuration runs first so that the main one's peak is its own (VmHWM only grows).
+        // The small configuration runs first so that the main one's peak is its own (VmHWM only
+        // grows); the memory-growth check runs last so that it inflates neither peak.
         List<Row> rows = new ArrayList<>();
-        String memoryLine = "memory growth: skipped (--memory-steps 0)";
         if (!onlyMain) {
             progress(err, "smaller configuration " + label(small, smallTile));
-            Row r = measure(small, smallTile, err);
-            if (memorySteps > 0) {
-                memoryLine = memoryGrowth(small, smallTile, err);
-            }
-            rows.add(r);
+            rows.add(measure(small, smallTile, err));
             gc();
-        } else if (memorySteps > 0) {
-            memoryLine = "memory growth: skipped (it runs on the smaller configuration; --only-main given)";
         }
         progress(err, "main configuration " + label(main, tile));
         Row mainRow = measure(main, tile, err);
         rows.add(0, mainRow);
         String overlapLine = overlapTile ? overlapTile(main, mainRow, err) : null;
+        String memoryLine = "memory growth: skipped (--memory-steps 0)";
+        if (onlyMain && memorySteps > 0) {
+            memoryLine = "memory growth: skipped (it runs on the smaller configuration; --only-main given)";
+        } else if (memorySteps > 0) {
+            gc();
+            memoryLine = memoryGrowth(small, smallTile, err);
+        }
 
         out.println();
         out.printf("%-34s %12s %11s %9s %6s %9s %9s %6s %10s%n", "configuration", "parameters", "train step",
