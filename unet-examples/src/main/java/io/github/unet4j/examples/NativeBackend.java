@@ -64,9 +64,14 @@ public final class NativeBackend {
     /**
      * Describes the backend that runs; call after {@link #select()}. Loads ND4J.
      *
-     * @return e.g. {@code "nd4j-native -onednn-avx512 with oneDNN, 2 threads"}
+     * @return e.g. {@code "nd4j-native -onednn-avx512 with oneDNN, 2 threads"}, or the backend's
+     *     class name for a backend other than nd4j-native (the CUDA one with {@code -Pcuda})
      */
     public static String describe() {
+        if (!cpuBackendPresent()) {
+            return Nd4j.getBackend().getClass().getSimpleName() + " (not nd4j-native), platform extension "
+                    + System.getProperty(PROPERTY, "(JavaCPP's default)");
+        }
         boolean onednn = Nd4j.getBackend().buildInfo().contains("HAVE_ONEDNN");
         return "nd4j-native " + System.getProperty(PROPERTY, "(JavaCPP's default build)")
                 + (onednn ? " with oneDNN" : " WITHOUT oneDNN (3x3 convolutions about 5x slower)") + ", "
@@ -83,9 +88,24 @@ public final class NativeBackend {
         if (given != null && !given.isBlank()) {
             return given;
         }
+        if (!cpuBackendPresent()) {
+            // Another backend (nd4j-cuda with -Pcuda): a oneDNN extension would make JavaCPP look
+            // for a native build that does not exist; its own default (-cudnn first) is right.
+            return "";
+        }
         String ext = Level.best(cpuFlags(Path.of("/proc/cpuinfo"))).extension();
         System.setProperty(PROPERTY, ext);
         return ext;
+    }
+
+    /** @return whether nd4j-native's backend class is on the class path (checked without loading ND4J) */
+    static boolean cpuBackendPresent() {
+        try {
+            Class.forName("org.nd4j.linalg.cpu.nativecpu.CpuBackend", false, NativeBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /**

@@ -1,0 +1,309 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.Upsampling;
+import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.train.loss.LossResult;
+import io.github.unet4j.train.loss.WeightedCrossEntropy;
+import io.github.unet4j.train.optim.Sgd;
+import io.github.unet4j.train.optim.SgdConfig;
+import io.github.unet4j.train.predict.OverlapTile;
+import io.github.unet4j.train.predict.UNetTileModel;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unet bench}: training-step and forward times of the network against the time of its
+ * convolutions alone (the floor), peak memory, memory growth over many steps and overlap-tile
+ * inference of a whole image.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time training steps and forward passes of the network (default: the paper's, 572x572 tile) "
+                + "and of a smaller configuration, against the floor: the network's convolutions timed alone "
+                + "with the same ND4J ops. Also prints peak resident memory and, optionally, memory growth over "
+                + "many training steps and the time to segment a whole image with overlap-tile inference.")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final long SEED = 42;
+    private static final double LEARNING_RATE = 1e-4;
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    @Option(names = "--tile", description = "Input tile size of the main configuration (default: ${DEFAULT-VALUE}).")
+    int tile = 572;
+
+    @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
+    int batch = 1;
+
+    @Option(names = "--repeats", description = "Timed runs per measurement, after one warm-up; the median is "
+            + "printed (default: ${DEFAULT-VALUE}).")
+    int repeats = 3;
+
+    @Option(names = "--only-main", description = "Skip the smaller configuration (and the memory-growth check, "
+            + "which runs on it).")
+    boolean onlyMain;
+
+    @Option(names = "--small-base-channels", description = "Base channels of the smaller configuration "
+            + "(default: ${DEFAULT-VALUE}).")
+    int smallBaseChannels = 16;
+
+    @Option(names = "--small-tile", description = "Tile size of the smaller configuration (default: ${DEFAULT-VALUE}).")
+    int smallTile = 396;
+
+    @Option(names = "--memory-steps", description = "Training steps of the smaller configuration between two "
+            + "resident-memory readings; 0 skips the check (default: ${DEFAULT-VALUE}).")
+    int memorySteps = 200;
+
+    @Option(names = "--overlap-tile", description = "Also time overlap-tile segmentation of one random "
+            + "image (--image-size) with the main configuration.")
+    boolean overlapTile;
+
+    @Option(names = "--image-size", description = "Side of the square image for --overlap-tile "
+            + "(default: ${DEFAULT-VALUE}).")
+    int imageSize = 512;
+
+    @Option(names = "--per-layer", description = "Also print each convolution's floor time.")
+    boolean perLayer;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The measurements of one configuration. */
+    private record Row(String label, long parameters, double train, double trainFloor, double forward,
+            double forwardFloor, long peakKb, List<ConvFloor.Timing> convs) {
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        UNetConfig main = network.toConfig();
+        UNetConfig small = main.withBaseChannels(smallBaseChannels);
+        main.outputSize(tile); // fails early, naming the nearest valid sizes
+        if (!onlyMain) {
+            small.outputSize(smallTile);
+        }
+
+        out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after 1 warm-up%n", batch, repeats);
+        out.println("backend: " + NativeBackend.describe());
+        out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors());
+        out.flush();
+
+        // The small configuration runs first so that the main one's peak is its own (VmHWM only
+        // grows); the memory-growth check runs last so that it inflates neither peak.
+        List<Row> rows = new ArrayList<>();
+        if (!onlyMain) {
+            progress(err, "smaller configuration " + label(small, smallTile));
+            rows.add(measure(small, smallTile, err));
+            gc();
+        }
+        progress(err, "main configuration " + label(main, tile));
+        Row mainRow = measure(main, tile, err);
+        rows.add(0, mainRow);
+        String overlapLine = overlapTile ? overlapTile(main, mainRow, err) : null;
+        String memoryLine = "memory growth: skipped (--memory-steps 0)";
+        if (onlyMain && memorySteps > 0) {
+            memoryLine = "memory growth: skipped (it runs on the smaller configuration; --only-main given)";
+        } else if (memorySteps > 0) {
+            gc();
+            memoryLine = memoryGrowth(small, smallTile, err);
+        }
+
+        out.println();
+        out.printf("%-34s %12s %11s %9s %6s %9s %9s %6s %10s%n", "configuration", "parameters", "train step",
+                "floor", "ratio", "forward", "floor", "ratio", "peak RSS");
+        for (Row r : rows) {
+            out.printf("%-34s %,12d %9.3f s %7.3f s %6.2f %7.3f s %7.3f s %6.2f %10s%n", r.label(), r.parameters(),
+                    r.train(), r.trainFloor(), r.train() / r.trainFloor(), r.forward(), r.forwardFloor(),
+                    r.forward() / r.forwardFloor(), ProcessMemory.mb(r.peakKb()));
+        }
+        out.println("floor = the network's convolutions timed alone with the same layers and ND4J ops "
+                + "(conv2d, deconv2d): forward floor = sum of forward medians, training floor = sum of forward "
+                + "and backward (conv2d_bp, deconv2d_bp) medians; ratio = measured / floor");
+        out.println("peak RSS = VmHWM of this process after the configuration's measurements (includes off-heap)");
+        out.println(memoryLine);
+        if (overlapLine != null) {
+            out.println(overlapLine);
+        }
+        ProcessMemory end = ProcessMemory.now();
+        out.printf("process memory at the end: VmHWM %s, VmRSS %s%n", ProcessMemory.mb(end.peakKb()),
+                ProcessMemory.mb(end.currentKb()));
+        if (perLayer) {
+            for (Row r : rows) {
+                printConvs(out, r);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void checkOptions() {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        if (memorySteps < 0) {
+            throw new IllegalArgumentException("--memory-steps must be >= 0, got " + memorySteps);
+        }
+        if (imageSize < 1) {
+            throw new IllegalArgumentException("--image-size must be >= 1, got " + imageSize);
+        }
+    }
+
+    /** Network, optimiser and random data for training steps of one configuration. */
+    private final class Session {
+        final UNet net;
+        final Sgd sgd;
+        final INDArray x;
+        final INDArray target;
+        final WeightedCrossEntropy loss = new WeightedCrossEntropy();
+
+        Session(UNetConfig config, int size) {
+            net = new UNet(config, DataType.FLOAT, SEED);
+            sgd = new Sgd(net.parameters(), SgdConfig.paper(LEARNING_RATE));
+            Nd4j.getRandom().setSeed(SEED);
+            x = Nd4j.rand(DataType.FLOAT, batch, config.inChannels(), size, size);
+            int outSize = config.outputSize(size);
+            float[] ids = new float[batch * outSize * outSize];
+            Random random = new Random(SEED);
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = random.nextInt(config.classes());
+            }
+            target = Nd4j.create(ids, new long[] {batch, outSize, outSize}, 'c');
+        }
+
+        /** zeroGrad, forward, loss gradient, backward, SGD step: what the trainer does per step. */
+        void trainStep() {
+            net.zeroGrad();
+            INDArray logits = net.forward(x, Mode.TRAIN);
+            LossResult r = loss.compute(logits, target);
+            net.backward(r.gradient());
+            sgd.step();
+        }
+
+        void forward() {
+            net.forward(x, Mode.INFER);
+        }
+    }
+
+    private Row measure(UNetConfig config, int size, PrintWriter err) {
+        Session s = new Session(config, size);
+        progress(err, "  training steps");
+        double train = Stopwatch.median(1, repeats, s::trainStep);
+        progress(err, "  forward passes");
+        double forward = Stopwatch.median(1, repeats, s::forward);
+        List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
+        progress(err, "  floor: " + sites.size() + " convolutions alone");
+        List<ConvFloor.Timing> convs = new ArrayList<>();
+        for (ConvFloor.Site site : sites) {
+            convs.add(ConvFloor.time(site, repeats, SEED));
+        }
+        double fwdFloor = convs.stream().mapToDouble(ConvFloor.Timing::forward).sum();
+        double bwdFloor = convs.stream().mapToDouble(ConvFloor.Timing::backward).sum();
+        return new Row(label(config, size), s.net.parameterCount(), train, fwdFloor + bwdFloor, forward, fwdFloor,
+                ProcessMemory.now().peakKb(), convs);
+    }
+
+    private String memoryGrowth(UNetConfig config, int size, PrintWriter err) {
+        Session s = new Session(config, size);
+        s.trainStep(); // allocations of the first step are not growth
+        ProcessMemory before = ProcessMemory.now();
+        progress(err, "  memory: " + memorySteps + " training steps");
+        double seconds = Stopwatch.seconds(() -> {
+            for (int i = 0; i < memorySteps; i++) {
+                s.trainStep();
+            }
+        });
+        ProcessMemory after = ProcessMemory.now();
+        gc();
+        ProcessMemory afterGc = ProcessMemory.now();
+        return String.format("memory growth (%s): VmRSS %s after 1 step, %s after %d more steps (%+,d MB, "
+                + "%.1f s), %s after System.gc()", label(config, size), ProcessMemory.mb(before.currentKb()),
+                ProcessMemory.mb(after.currentKb()), memorySteps,
+                Math.round((after.currentKb() - before.currentKb()) / 1024.0), seconds,
+                ProcessMemory.mb(afterGc.currentKb()));
+    }
+
+    private String overlapTile(UNetConfig config, Row row, PrintWriter err) {
+        UNet net = new UNet(config, DataType.FLOAT, SEED);
+        UNetTileModel model = UNetTileModel.of(net, tile);
+        OverlapTile tiler = new OverlapTile(model, batch);
+        int perSide = (imageSize + model.outputTile() - 1) / model.outputTile();
+        int tiles = perSide * perSide;
+        float[] pixels = new float[imageSize * imageSize];
+        Random random = new Random(SEED);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        float[][] image = {pixels};
+        if (config.inChannels() != 1) {
+            image = new float[config.inChannels()][];
+            Arrays.fill(image, pixels);
+        }
+        float[][] channels = image;
+        progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles");
+        double t = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
+        // The floor is per batch of tiles; with a batch of 1 it is per tile.
+        double floor = row.forwardFloor() / batch * tiles;
+        return String.format("overlap-tile %dx%d image (%s, output tile %d, %d tiles): %.3f s; forward floor x "
+                + "tiles = %.3f s; ratio %.2f", imageSize, imageSize, label(config, tile), model.outputTile(), tiles,
+                t, floor, t / floor);
+    }
+
+    private static void printConvs(PrintWriter out, Row r) {
+        out.println();
+        out.println("floor per convolution, " + r.label() + ":");
+        out.printf("  %-22s %-9s %-22s %12s %12s%n", "layer", "op", "input", "forward", "backward");
+        for (ConvFloor.Timing t : r.convs()) {
+            ConvFloor.Site s = t.site();
+            out.printf("  %-22s %-9s %-22s %9.1f ms %9.1f ms%n", s.name(), s.op(), Arrays.toString(s.inputShape()),
+                    t.forward() * 1e3, t.backward() * 1e3);
+        }
+    }
+
+    private static String label(UNetConfig c, int size) {
+        StringBuilder b = new StringBuilder();
+        b.append("depth ").append(c.depth()).append(", ").append(c.baseChannels()).append(" ch, tile ").append(size);
+        if (c.padding() != Padding.VALID) {
+            b.append(", ").append(c.padding());
+        }
+        if (c.batchNorm()) {
+            b.append(", BN");
+        }
+        if (c.upsampling() != Upsampling.TRANSPOSED) {
+            b.append(", ").append(c.upsampling());
+        }
+        return b.toString();
+    }
+
+    private static void progress(PrintWriter err, String what) {
+        err.println("bench: " + what);
+        err.flush();
+    }
+
+    // Off-heap buffers are freed only when the Java objects holding them are collected.
+    private static void gc() {
+        System.gc();
+        System.gc();
+    }
+}

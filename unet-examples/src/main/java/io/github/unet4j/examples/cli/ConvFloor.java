@@ -1,0 +1,176 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.core.Layer;
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.layers.Conv2d;
+import io.github.unet4j.core.layers.ConvTranspose2d;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The convolution floor of a network: each of its convolutions built alone as the same
+ * {@link Conv2d} / {@link ConvTranspose2d} layer the network uses, fed an input of the shape it
+ * sees in the network, and timed forward and backward. Everything else (pooling, ReLU, crop,
+ * concatenation, loss, optimiser, allocation between layers) is left out, so the sums bound
+ * what the network can reach with these ops.
+ */
+final class ConvFloor {
+
+    /**
+     * One convolution of the network with the input shape it sees.
+     *
+     * @param name        the layer's path, e.g. {@code down2.conv.conv1}
+     * @param transposed  whether it is a 2x2 up-convolution (deconv2d) rather than conv2d
+     * @param inChannels  input channels
+     * @param outChannels output channels
+     * @param kernel      kernel size
+     * @param padding     VALID or SAME (the up-convolutions are VALID)
+     * @param bias        whether it has a bias
+     * @param inputShape  {@code [N, inChannels, H, W]}
+     */
+    record Site(String name, boolean transposed, int inChannels, int outChannels, int kernel, Padding padding,
+            boolean bias, long[] inputShape) {
+
+        /** @return {@code "deconv2d"} or {@code "conv2d"} */
+        String op() {
+            return transposed ? "deconv2d" : "conv2d";
+        }
+    }
+
+    /**
+     * The time of one convolution alone.
+     *
+     * @param site     the convolution
+     * @param forward  median forward time, seconds
+     * @param backward median backward time (dX, dW, db), seconds
+     */
+    record Timing(Site site, double forward, double backward) {
+    }
+
+    private ConvFloor() {
+    }
+
+    /**
+     * Lists the network's convolutions in forward order with their input shapes, from the
+     * parameters (channels, kernels, biases) and the block output shapes of
+     * {@link UNet#summary(long[])}.
+     *
+     * @param net        the network
+     * @param inputShape the network's input shape
+     * @return one site per convolution (23 for the paper's network)
+     * @throws IllegalStateException if the walk does not end at the network's output shape
+     */
+    static List<Site> sites(UNet net, long[] inputShape) {
+        Padding padding = net.config().padding();
+        Set<String> biased = new HashSet<>();
+        List<Parameter> weights = new ArrayList<>();
+        for (Parameter p : net.parameters()) {
+            if (p.kind() == Parameter.Kind.BIAS) {
+                biased.add(layerOf(p));
+            } else if (p.kind() == Parameter.Kind.WEIGHT) {
+                weights.add(p);
+            }
+        }
+        List<Site> sites = new ArrayList<>();
+        long n = inputShape[0];
+        long[] blockInput = inputShape;
+        long[] last = null;
+        for (UNet.BlockSummary row : net.summary(inputShape)) {
+            long h = blockInput[2];
+            long w = blockInput[3];
+            boolean up = row.name().startsWith("up");
+            if (row.name().startsWith("down")) {
+                h /= 2; // the 2x2 max pooling before the double convolution
+                w /= 2;
+            }
+            boolean upsampled = false;
+            for (Parameter p : weights) {
+                String layer = layerOf(p);
+                if (!layer.startsWith(row.name() + ".")) {
+                    continue;
+                }
+                long[] s = p.shape();
+                if (layer.endsWith(".up")) {
+                    // ConvTranspose2d weight [inC, outC, 2, 2]
+                    sites.add(new Site(layer, true, (int) s[0], (int) s[1], (int) s[2], Padding.VALID,
+                            biased.contains(layer),
+                            new long[] {n, s[0], h, w}));
+                    last = new long[] {n, s[1], 2 * h, 2 * w};
+                    h *= 2;
+                    w *= 2;
+                    upsampled = true;
+                } else {
+                    if (up && !upsampled) {
+                        h *= 2; // bilinear up-sampling has no weights
+                        w *= 2;
+                        upsampled = true;
+                    }
+                    // Conv2d weight [outC, inC, k, k]
+                    int k = (int) s[2];
+                    // The 1x1 output convolution is VALID in every configuration.
+                    Padding pad = k == 1 ? Padding.VALID : padding;
+                    sites.add(new Site(layer, false, (int) s[1], (int) s[0], k, pad, biased.contains(layer),
+                            new long[] {n, s[1], h, w}));
+                    if (pad == Padding.VALID) {
+                        h -= k - 1;
+                        w -= k - 1;
+                    }
+                    last = new long[] {n, s[0], h, w};
+                }
+            }
+            blockInput = row.outputShape();
+        }
+        long[] expected = net.outputShape(inputShape);
+        if (last == null || !Arrays.equals(last, expected)) {
+            throw new IllegalStateException("bench: the walk over the network's convolutions ends at "
+                    + Arrays.toString(last) + ", but the network's output is " + Arrays.toString(expected)
+                    + "; the floor would time the wrong shapes");
+        }
+        return sites;
+    }
+
+    private static String layerOf(Parameter p) {
+        String name = p.name();
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    /**
+     * Times one convolution alone: the layer object the network uses, random parameters and
+     * input, one untimed forward and backward, then {@code repeats} timed of each.
+     *
+     * @param site    the convolution
+     * @param repeats timed runs of forward and of backward
+     * @param seed    seed of the random tensors
+     * @return the medians
+     */
+    static Timing time(Site site, int repeats, long seed) {
+        Layer layer = site.transposed()
+                ? new ConvTranspose2d(site.name(), site.inChannels(), site.outChannels(), site.bias(), DataType.FLOAT)
+                : new Conv2d(site.name(), site.inChannels(), site.outChannels(), site.kernel(),
+                        site.padding(), site.bias(), DataType.FLOAT);
+        Nd4j.getRandom().setSeed(seed);
+        for (Parameter p : layer.parameters()) {
+            p.value().assign(Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.01));
+        }
+        INDArray x = Nd4j.rand(DataType.FLOAT, site.inputShape());
+        INDArray gradOut = Nd4j.rand(DataType.FLOAT, layer.outputShape(site.inputShape()));
+        layer.forward(x, Mode.TRAIN);
+        layer.backward(gradOut);
+        double[] fwd = new double[repeats];
+        double[] bwd = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            fwd[i] = Stopwatch.seconds(() -> layer.forward(x, Mode.TRAIN));
+            bwd[i] = Stopwatch.seconds(() -> layer.backward(gradOut));
+        }
+        return new Timing(site, Stopwatch.median(fwd), Stopwatch.median(bwd));
+    }
+}

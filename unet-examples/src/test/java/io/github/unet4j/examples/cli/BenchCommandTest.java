@@ -1,0 +1,115 @@
+package io.github.unet4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.Upsampling;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine;
+
+/** The bench subcommand on a tiny network, the convolution walk behind its floor, and /proc parsing. */
+class BenchCommandTest {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = UnetCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void tinyConfigurationPrintsEveryRow() {
+        Run r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
+                "--small-tile", "60", "--repeats", "1", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
+                "--per-layer");
+        assertEquals(0, r.code(), r.err());
+        String o = r.out();
+        assertTrue(o.contains("backend: "), o);
+        assertTrue(o.contains("threads: "), o);
+        assertTrue(o.contains("configuration") && o.contains("train step") && o.contains("peak RSS"), o);
+        assertTrue(o.contains("depth 3, 4 ch, tile 92"), o);
+        assertTrue(o.contains("depth 3, 2 ch, tile 60"), o);
+        assertTrue(o.contains("memory growth (depth 3, 2 ch, tile 60)") && o.contains("after 2 more steps"), o);
+        // 92 -> 52: a 60x60 image needs 2x2 tiles.
+        assertTrue(o.contains("overlap-tile 60x60 image") && o.contains("4 tiles"), o);
+        assertTrue(o.contains("up1.up") && o.contains("deconv2d"), o);
+        assertTrue(o.contains(" MB"), o);
+    }
+
+    @Test
+    void onlyMainSkipsTheSmallConfiguration() {
+        Run r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--only-main");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
+        assertFalse(r.out().contains("16 ch"), r.out());
+        assertTrue(r.out().contains("memory growth: skipped"), r.out());
+    }
+
+    @Test
+    void invalidTileIsAUsageError() {
+        Run r = run("bench", "--tile", "570", "--only-main");
+        assertEquals(UnetCommand.USAGE_ERROR, r.code());
+        assertTrue(r.err().contains("572"), r.err());
+        Run z = run("bench", "--repeats", "0");
+        assertEquals(UnetCommand.USAGE_ERROR, z.code());
+        assertTrue(z.err().contains("--repeats"), z.err());
+    }
+
+    @Test
+    void paperConvolutionsAndTheirInputShapes() {
+        UNet net = new UNet(UNetConfig.paper(), DataType.FLOAT, 1);
+        List<ConvFloor.Site> sites = ConvFloor.sites(net, new long[] {1, 1, 572, 572});
+        assertEquals(23, sites.size());
+        assertEquals(4, sites.stream().filter(ConvFloor.Site::transposed).count());
+        assertSite(sites.get(0), "inc.conv1", 1, 64, new long[] {1, 1, 572, 572});
+        assertSite(sites.get(1), "inc.conv2", 64, 64, new long[] {1, 64, 570, 570});
+        assertSite(sites.get(2), "down1.conv.conv1", 64, 128, new long[] {1, 64, 284, 284});
+        assertSite(sites.get(10), "up1.up", 1024, 512, new long[] {1, 1024, 28, 28});
+        assertSite(sites.get(11), "up1.conv.conv1", 1024, 512, new long[] {1, 1024, 56, 56});
+        assertSite(sites.get(22), "outc.conv", 64, 2, new long[] {1, 64, 388, 388});
+    }
+
+    @Test
+    void walkHandlesSameBilinearAndBatchNorm() {
+        UNetConfig c = new UNetConfig(1, 2, 3, 2, Padding.SAME, true, 0, Upsampling.BILINEAR);
+        List<ConvFloor.Site> sites = ConvFloor.sites(new UNet(c, DataType.FLOAT, 1), new long[] {2, 1, 32, 32});
+        assertEquals(11, sites.size());
+        assertTrue(sites.stream().noneMatch(ConvFloor.Site::transposed));
+        assertFalse(sites.get(0).bias());
+        assertSite(sites.get(6), "up1.conv.conv1", 8 + 4, 4, new long[] {2, 12, 16, 16});
+        assertTrue(sites.get(10).bias());
+    }
+
+    private static void assertSite(ConvFloor.Site s, String name, int in, int out, long[] shape) {
+        assertEquals(name, s.name());
+        assertEquals(in, s.inChannels(), name);
+        assertEquals(out, s.outChannels(), name);
+        assertArrayEquals(shape, s.inputShape(), name);
+    }
+
+    @Test
+    void procStatusParsing() {
+        ProcessMemory m = ProcessMemory.parse(List.of("Name:\tjava", "VmHWM:\t  204800 kB", "VmRSS:\t  102400 kB"));
+        assertEquals(204800, m.peakKb());
+        assertEquals(102400, m.currentKb());
+        assertEquals("200 MB", ProcessMemory.mb(m.peakKb()));
+        assertEquals("n/a", ProcessMemory.mb(ProcessMemory.parse(List.of()).peakKb()));
+        assertEquals(2.0, Stopwatch.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, Stopwatch.median(new double[] {4, 1, 2, 3}));
+    }
+}
