@@ -94,8 +94,8 @@ public final class TrainCommand implements Callable<Integer> {
     double sigma = 5;
 
     @Option(names = "--class-balance", description = "Class-balancing term wc of the weight map: "
-            + "INVERSE_FREQUENCY (paper) or NONE (default: ${DEFAULT-VALUE}).")
-    ClassBalance classBalance = ClassBalance.INVERSE_FREQUENCY;
+            + "INVERSE_FREQUENCY (paper) or NONE; the border term is kept either way (default: ${DEFAULT-VALUE}).")
+    ClassBalance classBalance = ClassBalance.NONE;
 
     @Option(names = "--validate-every", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     long validateEvery = 250;
