@@ -41,7 +41,8 @@ public final class DoubleConv extends Sequential {
             if (bn) {
                 ls.add(new BatchNorm2d(name + ".bn" + i, out, dtype));
             }
-            ls.add(new ReLU(name + ".relu" + i));
+            // In place: the convolution or batch-norm output before it is kept by no one.
+            ls.add(new ReLU(name + ".relu" + i, true));
         }
         return ls;
     }

@@ -7,14 +7,30 @@ import io.github.unet4j.core.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** max(0, x), element-wise; any shape. */
+/**
+ * max(0, x), element-wise; any shape.
+ *
+ * <p>In place, the layer overwrites its input instead of allocating an output of the same size:
+ * right for a ReLU after a convolution or batch norm whose output nothing else keeps (those
+ * layers cache their inputs, not their outputs), as in {@code DoubleConv}.
+ */
 public final class ReLU implements Layer {
     private final String name;
+    private final boolean inPlace;
     private INDArray output;
 
     /** @param name path in the network */
     public ReLU(String name) {
+        this(name, false);
+    }
+
+    /**
+     * @param name    path in the network
+     * @param inPlace whether forward overwrites its input
+     */
+    public ReLU(String name, boolean inPlace) {
         this.name = name;
+        this.inPlace = inPlace;
     }
 
     @Override
@@ -36,7 +52,7 @@ public final class ReLU implements Layer {
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
-        INDArray y = Transforms.relu(x, true);
+        INDArray y = Transforms.relu(x, !inPlace);
         output = mode == Mode.TRAIN ? y : null;
         return y;
     }

@@ -4,33 +4,26 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.github.unet4j.train.io.AtomicFile;
 import javax.imageio.ImageIO;
 
-/** Writes files whole or not at all: a temp file in the same folder, then a move over the target. */
+/** Output files of the commands, written whole or not at all ({@link AtomicFile}). */
 final class AtomicFiles {
     private AtomicFiles() {
     }
 
     static void write(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException(target + ": the folder " + dir + " does not exist");
-        }
-        Path tmp = dir.resolve("." + target.getFileName() + ".part");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
+        AtomicFile.write(target, temp -> Files.write(temp, bytes), OutputException.class, OutputException::new);
+    }
+
+    /** A file the command could not write; the message names it. */
+    static final class OutputException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OutputException(Path path, String problem, Throwable cause) {
+            super(path + ": " + problem, cause);
         }
     }
 

@@ -15,7 +15,7 @@ final class Plot {
     private static final int W = 900;
     private static final int H = 420;
     private static final int L = 70;
-    private static final int R = 200;
+    private static final int R = 230;
     private static final int T = 30;
     private static final int B = 50;
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x2CA02C), new Color(0x9467BD),
@@ -53,14 +53,16 @@ final class Plot {
         g.drawString(Long.toString(maxStep), W - R - 20, H - B + 16);
         g.drawString(String.format("%.3g", maxLoss), 8, T + 10);
         g.drawString("0", L - 14, H - B);
-        g.drawString("metrics 0..1 (right axis)", W - R + 10, H - B);
+        g.drawString("1", W - R + 4, T + 10);
+        g.drawString("0", W - R + 4, H - B);
+        g.drawString("metrics: 0..1 (right axis)", W - R + 10, H - B - 16);
         g.setStroke(new BasicStroke(1.5f));
         g.setColor(new Color(0x1F77B4));
         for (int i = 1; i < steps.size(); i++) {
             g.drawLine(x(steps.get(i - 1).step(), maxStep), y(smooth[i - 1] / maxLoss), x(steps.get(i).step(), maxStep),
                     y(smooth[i] / maxLoss));
         }
-        legend(g, 0, new Color(0x1F77B4), "training loss (smoothed, left axis)");
+        legend(g, 0, new Color(0x1F77B4), "training loss (smoothed, left)");
         List<String> keys = validations.values().stream().findFirst().map(m -> List.copyOf(m.keySet()))
                 .orElse(List.of());
         for (int k = 0; k < keys.size(); k++) {
@@ -88,7 +90,7 @@ final class Plot {
         g.setColor(c);
         g.fillRect(W - R + 10, yy - 8, 12, 8);
         g.setColor(Color.BLACK);
-        g.drawString(text.length() > 28 ? text.substring(0, 28) : text, W - R + 28, yy);
+        g.drawString(text.length() > 34 ? text.substring(0, 34) : text, W - R + 28, yy);
     }
 
     private static int x(long step, long max) {

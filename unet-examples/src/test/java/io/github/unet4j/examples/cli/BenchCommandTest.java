@@ -9,32 +9,21 @@ import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Upsampling;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
-import picocli.CommandLine;
 
 /** The bench subcommand on a tiny network, the convolution walk behind its floor, and /proc parsing. */
 class BenchCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        CommandLine cl = UnetCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void tinyConfigurationPrintsEveryRow() {
-        Run r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
                 "--small-tile", "60", "--repeats", "1", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
                 "--per-layer");
         assertEquals(0, r.code(), r.err());
@@ -53,7 +42,7 @@ class BenchCommandTest {
 
     @Test
     void onlyMainSkipsTheSmallConfiguration() {
-        Run r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--only-main");
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--only-main");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
         assertFalse(r.out().contains("16 ch"), r.out());
@@ -62,10 +51,10 @@ class BenchCommandTest {
 
     @Test
     void invalidTileIsAUsageError() {
-        Run r = run("bench", "--tile", "570", "--only-main");
+        CommandRun r = run("bench", "--tile", "570", "--only-main");
         assertEquals(UnetCommand.USAGE_ERROR, r.code());
         assertTrue(r.err().contains("572"), r.err());
-        Run z = run("bench", "--repeats", "0");
+        CommandRun z = run("bench", "--repeats", "0");
         assertEquals(UnetCommand.USAGE_ERROR, z.code());
         assertTrue(z.err().contains("--repeats"), z.err());
     }

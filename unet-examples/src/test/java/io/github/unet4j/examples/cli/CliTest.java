@@ -11,8 +11,6 @@ import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +18,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
-import picocli.CommandLine;
 
 /**
  * The commands end to end on tiny synthetic data (train, predict, evaluate, weightmap), and
@@ -29,20 +26,12 @@ import picocli.CommandLine;
  */
 class CliTest {
 
-    record Run(int code, String out, String err) {
+
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
-    static Run run(String... args) {
-        CommandLine cl = UnetCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    static void assertOneLineError(Run r, String... parts) {
+    static void assertOneLineError(CommandRun r, String... parts) {
         assertEquals(UnetCommand.USAGE_ERROR, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         for (String p : parts) {
@@ -85,7 +74,7 @@ class CliTest {
     void trainPredictEvaluateWeightmap(@TempDir Path dir) throws IOException {
         Path data = dataset(dir.resolve("data"), 3, 40);
         Path out = dir.resolve("run");
-        Run t = run(train(data, out));
+        CommandRun t = run(train(data, out));
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("validation at step 2"), t.err());
         assertTrue(Files.size(out.resolve("model.zip")) > 0);
@@ -93,7 +82,7 @@ class CliTest {
         assertTrue(Files.size(out.resolve("training-plot.png")) > 0);
 
         Path pred = dir.resolve("pred");
-        Run p = run("predict", "--checkpoint", out.resolve("model.zip").toString(), "--input",
+        CommandRun p = run("predict", "--checkpoint", out.resolve("model.zip").toString(), "--input",
                 data.resolve("train/image").toString(), "--out", pred.toString(), "--tta");
         assertEquals(0, p.code(), p.err());
         GrayImage prob = ImageIo.read(pred.resolve("probabilities/00.png"));
@@ -101,12 +90,12 @@ class CliTest {
         assertTrue(Files.exists(pred.resolve("labels/02.png")));
         assertTrue(Files.exists(pred.resolve("overlay-00.png")));
 
-        Run e = run("evaluate", "--prediction", pred.resolve("labels").toString(), "--truth",
+        CommandRun e = run("evaluate", "--prediction", pred.resolve("labels").toString(), "--truth",
                 data.resolve("train/label").toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("mean"), e.out());
 
-        Run w = run("weightmap", "--label", data.resolve("train/label/00.png").toString(), "--out",
+        CommandRun w = run("weightmap", "--label", data.resolve("train/label/00.png").toString(), "--out",
                 dir.resolve("w.tif").toString());
         assertEquals(0, w.code(), w.err());
         GrayImage wm = ImageIo.read(dir.resolve("w.tif"));
@@ -192,7 +181,7 @@ class CliTest {
         Path data = dataset(dir.resolve("data"), 2, 40);
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertOneLineError(run(train(data, file.resolve("run"))), "a-file");
-        Run w = run("weightmap", "--label", data.resolve("train/label/00.png").toString(), "--out",
+        CommandRun w = run("weightmap", "--label", data.resolve("train/label/00.png").toString(), "--out",
                 file.resolve("w.png").toString());
         assertOneLineError(w, "w.png");
     }

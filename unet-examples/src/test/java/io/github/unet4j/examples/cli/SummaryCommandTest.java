@@ -3,30 +3,19 @@ package io.github.unet4j.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The summary subcommand: the paper's totals, and one-line errors for bad input. */
 class SummaryCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        CommandLine cl = UnetCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void paperNetworkTotals() {
-        Run r = run("summary", "--no-timing");
+        CommandRun r = run("summary", "--no-timing");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("parameters: 31,030,658"), r.out());
         assertTrue(r.out().contains("convolution layers: 23"), r.out());
@@ -36,7 +25,7 @@ class SummaryCommandTest {
 
     @Test
     void smallNetworkIsTimed() {
-        Run r = run("summary", "--depth", "3", "--base-channels", "4", "--tile", "44x60", "--padding", "valid");
+        CommandRun r = run("summary", "--depth", "3", "--base-channels", "4", "--tile", "44x60", "--padding", "valid");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("input 44x60 -> output 4x20"), r.out());
         assertTrue(r.out().contains("forward pass"), r.out());
@@ -44,7 +33,7 @@ class SummaryCommandTest {
 
     @Test
     void invalidTileNamesTheNearestValidSizes() {
-        Run r = run("summary", "--tile", "570", "--no-timing");
+        CommandRun r = run("summary", "--tile", "570", "--no-timing");
         assertEquals(UnetCommand.USAGE_ERROR, r.code());
         assertTrue(r.err().contains("570") && r.err().contains("556") && r.err().contains("572"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -52,10 +41,10 @@ class SummaryCommandTest {
 
     @Test
     void badOptionValues() {
-        Run r = run("summary", "--tile", "abc");
+        CommandRun r = run("summary", "--tile", "abc");
         assertEquals(UnetCommand.USAGE_ERROR, r.code());
         assertTrue(r.err().contains("abc"), r.err());
-        Run d = run("summary", "--dropout", "1.5");
+        CommandRun d = run("summary", "--dropout", "1.5");
         assertEquals(UnetCommand.USAGE_ERROR, d.code());
         assertTrue(d.err().contains("1.5"), d.err());
     }

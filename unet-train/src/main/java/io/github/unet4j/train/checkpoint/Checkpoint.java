@@ -6,6 +6,7 @@ import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Upsampling;
+import io.github.unet4j.train.io.AtomicFile;
 import io.github.unet4j.train.optim.Optimizer;
 import io.github.unet4j.train.optim.OptimizerState;
 import java.io.BufferedOutputStream;
@@ -13,11 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -30,7 +27,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -42,8 +38,6 @@ import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A checkpoint read from a file: a network's configuration, parameters and batch-norm
@@ -73,7 +67,6 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
     /** The value of the {@code format} field of {@code config.json}. */
     public static final String FORMAT_NAME = "unet4j-checkpoint";
 
-    private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONFIG_ENTRY = "config.json";
     private static final String PARAMS = "params/";
@@ -140,20 +133,7 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
                 throw new IllegalArgumentException("Checkpoint.save: metadata has a null key or value (" + k + ")");
             }
         });
-        Path target = path.toAbsolutePath();
-        Path folder = target.getParent();
-        if (folder == null || !Files.exists(folder)) {
-            throw new CheckpointException(path, "cannot write: folder " + folder + " does not exist", null);
-        }
-        if (!Files.isDirectory(folder)) {
-            throw new CheckpointException(path, "cannot write: " + folder + " is a file, not a folder", null);
-        }
-        if (Files.isDirectory(target)) {
-            throw new CheckpointException(path, "cannot write: a folder of that name exists", null);
-        }
-        Path temp = createTempFile(path, folder, target.getFileName().toString());
-        boolean moved = false;
-        try {
+        AtomicFile.write(path, temp -> {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                     ZipOutputStream zip = new ZipOutputStream(
                             new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16))) {
@@ -162,19 +142,7 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
                 zip.flush();
                 channel.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-        } catch (IOException e) {
-            throw new CheckpointException(path, "cannot write: " + reason(e), e);
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    LOG.warn("could not delete temporary file {}: {}", temp, reason(e));
-                }
-            }
-        }
+        }, CheckpointException.class, CheckpointException::new);
     }
 
     private static void writeEntries(ZipOutputStream zip, UNet network, Optimizer optimizer, long step,
@@ -245,39 +213,8 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
         };
     }
 
-    /** Creates the hidden temporary file next to the target (same file system, so the rename is atomic). */
-    private static Path createTempFile(Path path, Path folder, String name) throws CheckpointException {
-        for (int attempt = 0; ; attempt++) {
-            Path temp = folder.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".part");
-            try {
-                return Files.createFile(temp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 10) {
-                    throw new CheckpointException(path, "cannot write: cannot create a temporary file in " + folder, e);
-                }
-            } catch (AccessDeniedException e) {
-                throw new CheckpointException(path, "cannot write: folder " + folder
-                        + " is not writable (permission denied)", e);
-            } catch (IOException e) {
-                throw new CheckpointException(path, "cannot write: cannot create a temporary file in " + folder
-                        + ": " + reason(e), e);
-            }
-        }
-    }
-
     private static String reason(Throwable e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException nsf) {
-            return "no such file or folder: " + nsf.getFile();
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        return AtomicFile.reason(e);
     }
 
     // ------------------------------------------------------------------------------------ load

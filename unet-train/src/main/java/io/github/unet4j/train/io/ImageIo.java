@@ -10,21 +10,14 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -34,8 +27,6 @@ import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.FileImageOutputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes grayscale PNG and TIFF files with the JDK's {@code javax.imageio}.
@@ -54,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * <p>All methods are static and thread-safe; each call uses its own reader or writer.
  */
 public final class ImageIo {
-    private static final Logger LOG = LoggerFactory.getLogger(ImageIo.class);
 
     private ImageIo() {
     }
@@ -364,17 +354,7 @@ public final class ImageIo {
     }
 
     static void writeAtomically(Path path, ImageFormat format, WriterBody body) throws ImageIoException {
-        Path target = path.toAbsolutePath();
-        Path folder = target.getParent();
-        if (folder == null || !Files.isDirectory(folder)) {
-            throw new ImageIoException(path, "cannot write: folder " + folder + " does not exist", null);
-        }
-        if (Files.isDirectory(target)) {
-            throw new ImageIoException(path, "cannot write: a folder of that name exists", null);
-        }
-        Path temp = createTempFile(path, folder, target.getFileName().toString());
-        boolean moved = false;
-        try {
+        AtomicFile.write(path, temp -> {
             Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
             if (!writers.hasNext()) {
                 throw new ImageIoException(path, "cannot write: this JDK has no " + format + " writer", null);
@@ -385,77 +365,11 @@ public final class ImageIo {
             } finally {
                 writer.dispose();
             }
-            move(temp, target);
-            moved = true;
-        } catch (ImageIoException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ImageIoException(path, "cannot write: " + reason(e), e);
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    LOG.warn("could not delete temporary file {}: {}", temp, reason(e));
-                }
-            }
-        }
-    }
-
-    /**
-     * Creates the hidden temporary file next to the target. Not Files.createTempFile: that
-     * creates owner-only (0600) files on POSIX, and the moved image would keep those rights.
-     */
-    private static Path createTempFile(Path path, Path folder, String name) throws ImageIoException {
-        for (int attempt = 0; ; attempt++) {
-            Path temp = folder.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
-            try {
-                return Files.createFile(temp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 10) {
-                    throw new ImageIoException(path, "cannot write: cannot create a temporary file in " + folder, e);
-                }
-            } catch (AccessDeniedException e) {
-                throw new ImageIoException(path, "cannot write: folder " + folder + " is not writable (permission denied)", e);
-            } catch (IOException e) {
-                throw new ImageIoException(path, "cannot write: cannot create a temporary file in " + folder
-                        + ": " + reason(e), e);
-            }
-        }
-    }
-
-    private static void move(Path temp, Path target) throws IOException {
-        try {
-            // On POSIX file systems rename(2) replaces the target atomically.
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        }, ImageIoException.class, ImageIoException::new);
     }
 
     /** A short human reason for an exception, without the stack of wrapper class names. */
     static String reason(Throwable e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException nsf) {
-            return "no such file or folder: " + nsf.getFile();
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        StringBuilder sb = new StringBuilder();
-        Throwable t = e;
-        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
-            String msg = t.getMessage();
-            String part = msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
-            if (sb.indexOf(part) < 0) {
-                if (sb.length() > 0) {
-                    sb.append(": ");
-                }
-                sb.append(part);
-            }
-        }
-        return ImageIoException.oneLine(sb.toString());
+        return AtomicFile.reason(e);
     }
 }

@@ -1,0 +1,25 @@
+package io.github.unet4j.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/**
+ * One run of the {@code unet} command with its output captured.
+ *
+ * @param code exit code
+ * @param out  standard output
+ * @param err  standard error
+ */
+record CommandRun(int code, String out, String err) {
+
+    static CommandRun of(String... args) {
+        CommandLine cl = UnetCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new CommandRun(code, out.toString(), err.toString());
+    }
+}
