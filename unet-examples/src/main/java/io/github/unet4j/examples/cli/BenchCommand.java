@@ -7,6 +7,7 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Upsampling;
 import io.github.unet4j.examples.NativeBackend;
 import io.github.unet4j.train.loss.LossResult;
+import io.github.unet4j.train.memory.Workspaces;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
 import io.github.unet4j.train.optim.Sgd;
 import io.github.unet4j.train.optim.SgdConfig;
@@ -192,17 +193,21 @@ public final class BenchCommand implements Callable<Integer> {
             target = Nd4j.create(ids, new long[] {batch, outSize, outSize}, 'c');
         }
 
-        /** zeroGrad, forward, loss gradient, backward, SGD step: what the trainer does per step. */
+        /** zeroGrad, forward, loss gradient, backward, SGD step, in a workspace: what the trainer does per step. */
         void trainStep() {
-            net.zeroGrad();
-            INDArray logits = net.forward(x, Mode.TRAIN);
-            LossResult r = loss.compute(logits, target);
-            net.backward(r.gradient());
-            sgd.step();
+            Workspaces.run("unet4j-train-step", () -> {
+                net.zeroGrad();
+                INDArray logits = net.forward(x, Mode.TRAIN);
+                LossResult r = loss.compute(logits, target);
+                net.backward(r.gradient());
+                sgd.step();
+                return r.value();
+            });
         }
 
+        /** A forward pass in inference mode, in a workspace as overlap-tile inference runs it. */
         void forward() {
-            net.forward(x, Mode.INFER);
+            Workspaces.run("unet4j-inference", () -> net.forward(x, Mode.INFER).sumNumber().doubleValue());
         }
     }
 
