@@ -16,14 +16,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Segments the bundled ISBI 2012 test slices with a checkpoint by overlap-tile inference and
  * writes their cell probability maps as 32-bit float TIFFs.
  *
- * <p>{@code java -cp unet-examples/target/unet.jar io.github.unet4j.examples.IsbiPredict [model.zip] [out]}
+ * <p>{@code java -cp unet-examples/target/unet.jar io.github.unet4j.examples.IsbiPredict [model.zip] [out] [data]}
  */
 public final class IsbiPredict {
     private IsbiPredict() {
     }
 
     /**
-     * @param args optional checkpoint (default runs/isbi-example.zip) and output folder (default runs/isbi-example)
+     * @param args optional checkpoint (default runs/isbi-example.zip), output folder (default
+     *     runs/isbi-example) and data folder (default data/isbi2012)
      * @throws Exception if the checkpoint or images cannot be read or the maps written
      */
     public static void main(String[] args) throws Exception {
@@ -33,7 +34,8 @@ public final class IsbiPredict {
         UNet net = checkpoint.toNetwork(DataType.FLOAT, 0);
         Normalization norm = Normalization.fromMetadata(checkpoint.metadata());
         OverlapTile tiler = new OverlapTile(UNetTileModel.of(net, 396), 2);
-        for (Path slice : ImageIo.listImages(Path.of("data/isbi2012/test"))) {
+        Path data = Path.of(args.length > 2 ? args[2] : "data/isbi2012");
+        for (Path slice : ImageIo.listImages(data.resolve("test"))) {
             GrayImage image = ImageIo.read(slice);
             float[][] p = tiler.predict(new float[][] {norm.apply(image)}, image.width(), image.height());
             String name = slice.getFileName().toString().replaceAll("\\.\\w+$", ".tif");
