@@ -17,13 +17,8 @@ public final class Pictures {
      * @return a gray picture scaled from the values' min (black) to max (white)
      */
     public static BufferedImage gray(float[] v, int w, int h) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float x : v) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        float range = max > min ? max - min : 1;
+        float min = min(v);
+        float range = range(v, min);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < v.length; i++) {
             int g = Math.round(255 * (v[i] - min) / range);
@@ -39,13 +34,8 @@ public final class Pictures {
      * @return a heat map (dark blue at the minimum through red to yellow at the maximum)
      */
     public static BufferedImage heat(float[] v, int w, int h) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float x : v) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        float range = max > min ? max - min : 1;
+        float min = min(v);
+        float range = range(v, min);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < v.length; i++) {
             float t = (v[i] - min) / range;
@@ -118,5 +108,22 @@ public final class Pictures {
         }
         g.dispose();
         return out;
+    }
+
+    private static float min(float[] v) {
+        float m = Float.POSITIVE_INFINITY;
+        for (float x : v) {
+            m = Math.min(m, x);
+        }
+        return m;
+    }
+
+    /** @return max - min, or 1 for a constant picture (which then renders at the minimum colour) */
+    private static float range(float[] v, float min) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            max = Math.max(max, x);
+        }
+        return max > min ? max - min : 1;
     }
 }
