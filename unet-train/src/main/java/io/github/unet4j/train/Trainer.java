@@ -117,8 +117,8 @@ public final class Trainer {
     }
 
     private double step(long step) {
-        // Tiles are drawn in plain Java first; everything ND4J allocates in the step lives in a
-        // reused workspace (see Workspaces).
+        // Everything ND4J allocates in the step (the batch, activations, gradients, temporaries)
+        // lives in one reused workspace; only the loss value leaves it (see Workspaces).
         return Workspaces.run("unet4j-train-step", () -> runStep(step));
     }
 

@@ -22,11 +22,7 @@ public final class TestTensors {
      */
     public static INDArray awayFromZero(long seed, DataType dtype, long... shape) {
         Random r = new Random(seed);
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        double[] v = new double[Math.toIntExact(n)];
+        double[] v = new double[elements(shape)];
         for (int i = 0; i < v.length; i++) {
             double m = 0.1 + 0.9 * r.nextDouble();
             v[i] = r.nextBoolean() ? m : -m;
@@ -45,11 +41,7 @@ public final class TestTensors {
      */
     public static INDArray distinct(long seed, DataType dtype, long... shape) {
         Random r = new Random(seed);
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        double[] v = new double[Math.toIntExact(n)];
+        double[] v = new double[elements(shape)];
         for (int i = 0; i < v.length; i++) {
             v[i] = -1 + 2.0 * (i + 0.5) / v.length;
         }
@@ -108,5 +100,13 @@ public final class TestTensors {
         INDArray d = actual.castTo(DataType.DOUBLE).sub(e);
         double norm = e.norm2Number().doubleValue();
         return d.norm2Number().doubleValue() / Math.max(norm, 1e-300);
+    }
+
+    private static int elements(long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        return Math.toIntExact(n);
     }
 }

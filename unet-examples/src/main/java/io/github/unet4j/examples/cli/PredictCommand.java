@@ -76,12 +76,6 @@ public final class PredictCommand implements Callable<Integer> {
                     + " classes; predict writes membrane/cell maps and needs 2");
         }
         InputImages images = InputImages.read(input);
-        for (int i = 0; i < images.images().size(); i++) {
-            GrayImage g = images.images().get(i);
-            if (g.width() < 1 || g.height() < 1) {
-                throw new IllegalArgumentException(images.names().get(i) + ": empty image");
-            }
-        }
         Path dir = AtomicFiles.outputFolder(out);
         Path probDir = AtomicFiles.outputFolder(dir.resolve("probabilities"));
         Path labelDir = AtomicFiles.outputFolder(dir.resolve("labels"));
@@ -95,9 +89,9 @@ public final class PredictCommand implements Callable<Integer> {
             String name = images.names().get(i);
             float[][] p = tiler.predict(new float[][] {norm.apply(g)}, g.width(), g.height());
             float[] cell = p[1];
-            int[] labels = new int[cell.length];
-            for (int k = 0; k < cell.length; k++) {
-                labels[k] = cell[k] > p[0][k] ? 255 : 0;
+            int[] labels = OverlapTile.argmax(p);
+            for (int k = 0; k < labels.length; k++) {
+                labels[k] *= 255; // class 1 (cell) is white, as in the ISBI labels
             }
             if (format == Format.TIFF) {
                 ImageIo.write(new GrayImage(g.width(), g.height(), cell, BitDepth.FLOAT32),

@@ -1,7 +1,6 @@
 package io.github.unet4j.train.predict;
 
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -27,32 +26,10 @@ public final class UNetTileModel implements TileModel {
      * @param network   the network
      * @param inputTile a valid input size (see {@link UNetConfig#outputSize(int)})
      * @return the tile model, whose output window is the network's output for a VALID network
-     *     and the whole tile for a SAME network
+     *     and the whole tile for a SAME network (tiles then abut without overlapping context)
      */
     public static UNetTileModel of(UNet network, int inputTile) {
         return new UNetTileModel(network, inputTile, network.config().outputSize(inputTile));
-    }
-
-    /**
-     * A SAME network keeps only the centre of each tile, {@code margin} pixels in from each side,
-     * so that every kept pixel sees real (mirrored) context rather than zero padding.
-     *
-     * @param network   a SAME network
-     * @param inputTile a valid input size
-     * @param margin    pixels dropped on each side
-     * @return the tile model
-     */
-    public static UNetTileModel withMargin(UNet network, int inputTile, int margin) {
-        if (network.config().padding() != Padding.SAME) {
-            throw new IllegalArgumentException("UNetTileModel: a margin applies to SAME networks; a VALID network "
-                    + "already drops its context");
-        }
-        int out = network.config().outputSize(inputTile) - 2 * margin;
-        if (margin < 0 || out < 1) {
-            throw new IllegalArgumentException("UNetTileModel: margin " + margin + " leaves no output of a "
-                    + inputTile + " tile");
-        }
-        return new UNetTileModel(network, inputTile, out);
     }
 
     @Override
