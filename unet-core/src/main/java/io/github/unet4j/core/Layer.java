@@ -11,6 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <ul>
  *   <li>{@link #forward} in {@link Mode#TRAIN} caches what {@link #backward} needs; in
  *       {@link Mode#INFER} it caches nothing and {@code backward} then fails.</li>
+ *   <li>Memory: the input, the output and the incoming gradient belong to the caller; a layer
+ *       frees ({@link Tensors#release}) the temporaries it creates itself. A backward consumes
+ *       the caches of its forward: one backward per training forward.</li>
  *   <li>{@link #backward} takes dL/dOutput of the last training forward and returns dL/dInput;
  *       it <em>adds</em> dL/dParameter into each parameter's gradient.</li>
  *   <li>{@link #outputShape} computes the output shape without running, and fails with the same
@@ -38,6 +41,14 @@ public interface Layer {
      * @return dL/dInput, the shape of the last input
      */
     INDArray backward(INDArray gradOutput);
+
+    /**
+     * Drops what the last training forward cached, freeing the arrays the layer created for it,
+     * so that its memory is returned without a backward (used when activations are recomputed
+     * instead of kept). A backward after it fails as one without a training forward.
+     */
+    default void clearCache() {
+    }
 
     /**
      * @param inputShape {@code [N, C, H, W]}

@@ -6,11 +6,15 @@ import io.github.unet4j.core.blocks.OutConv;
 import io.github.unet4j.core.blocks.Up;
 import io.github.unet4j.core.init.HeNormal;
 import io.github.unet4j.core.init.Seeds;
+import io.github.unet4j.core.layers.CropAndConcat;
 import io.github.unet4j.core.layers.Dropout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The U-Net of Ronneberger, Fischer and Brox, "U-Net: Convolutional Networks for Biomedical
@@ -51,7 +55,13 @@ public final class UNet {
     private final List<Up> ups = new ArrayList<>();
     private final OutConv outc;
     private final List<Parameter> parameters;
-    private long[][] skipShapes;
+    private Activations activations = Activations.KEEP;
+    // What a training forward keeps for backward: the input (not ours), the encoder maps x0..x[d-1]
+    // (inc and Down outputs), the dropout output and the Up outputs.
+    private INDArray trainInput;
+    private INDArray[] encoded;
+    private INDArray bottom;
+    private INDArray[] decoded;
 
     /**
      * Builds the network and initialises it as the paper does ({@link HeNormal}).
@@ -91,6 +101,21 @@ public final class UNet {
     /** @return the parameter data type */
     public DataType dataType() {
         return dtype;
+    }
+
+    /** @return what a training forward keeps for backward; {@link Activations#KEEP} unless set */
+    public Activations activations() {
+        return activations;
+    }
+
+    /**
+     * Chooses between keeping activations for backward (fast) and recomputing them block by block
+     * during backward (less memory); takes effect from the next forward.
+     *
+     * @param activations KEEP or RECOMPUTE
+     */
+    public void setActivations(Activations activations) {
+        this.activations = java.util.Objects.requireNonNull(activations, "activations");
     }
 
     /** @return the dropout layer at the end of the contracting path */
@@ -146,49 +171,180 @@ public final class UNet {
     }
 
     /**
+     * Runs the network outside any workspace the caller has open: its arrays are freed as soon
+     * as they are no longer needed ({@link Tensors}), whatever the caller does with its own.
+     *
      * @param x    {@code [N, inChannels, H, W]}, H and W valid sizes
-     * @param mode TRAIN caches activations for {@link #backward}; INFER does not
-     * @return logits {@code [N, classes, H', W']}
+     * @param mode TRAIN caches activations for {@link #backward} (see {@link #activations()});
+     *             INFER caches nothing and frees each activation once used
+     * @return logits {@code [N, classes, H', W']}, owned by the caller (free them with
+     *         {@link Tensors#release} when done, or leave them to the garbage collector)
      */
     public INDArray forward(INDArray x, Mode mode) {
         checkInput(x.shape());
-        List<INDArray> skips = new ArrayList<>();
-        INDArray h = inc.forward(x, mode);
-        for (Down d : downs) {
-            skips.add(h);
-            h = d.forward(h, mode);
+        clearCache();
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return mode == Mode.TRAIN ? forwardTrain(x) : forwardInfer(x);
         }
-        h = dropout.forward(h, mode);
+    }
+
+    private INDArray forwardInfer(INDArray x) {
+        int levels = downs.size();
+        INDArray[] xs = new INDArray[levels + 1];
+        xs[0] = inc.forward(x, Mode.INFER);
+        for (int j = 0; j < levels; j++) {
+            xs[j + 1] = downs.get(j).forward(xs[j], Mode.INFER);
+        }
+        INDArray h = dropout.forward(xs[levels], Mode.INFER);
         for (int i = 0; i < ups.size(); i++) {
-            h = ups.get(i).forward(h, skips.get(skips.size() - 1 - i), mode);
+            INDArray skip = xs[levels - 1 - i];
+            INDArray next = ups.get(i).forward(h, skip, Mode.INFER);
+            Tensors.release(h, x);
+            Tensors.release(skip, x);
+            h = next;
         }
-        if (mode == Mode.TRAIN) {
-            skipShapes = skips.stream().map(INDArray::shape).toArray(long[][]::new);
+        INDArray logits = outc.forward(h, Mode.INFER);
+        Tensors.release(h, x, logits);
+        return logits;
+    }
+
+    private INDArray forwardTrain(INDArray x) {
+        boolean recompute = activations == Activations.RECOMPUTE;
+        int levels = downs.size();
+        trainInput = x;
+        encoded = new INDArray[levels + 1];
+        decoded = new INDArray[ups.size()];
+        encoded[0] = inc.forward(x, Mode.TRAIN);
+        if (recompute) {
+            inc.clearCache();
         }
-        return outc.forward(h, mode);
+        for (int j = 0; j < levels; j++) {
+            encoded[j + 1] = downs.get(j).forward(encoded[j], Mode.TRAIN);
+            if (recompute) {
+                downs.get(j).clearCache();
+            }
+        }
+        bottom = dropout.forward(encoded[levels], Mode.TRAIN);
+        INDArray h = bottom;
+        for (int i = 0; i < ups.size(); i++) {
+            decoded[i] = ups.get(i).forward(h, encoded[levels - 1 - i], Mode.TRAIN);
+            if (recompute) {
+                ups.get(i).clearCache();
+            }
+            h = decoded[i];
+        }
+        return outc.forward(h, Mode.TRAIN);
     }
 
     /**
-     * @param gradLogits dL/dLogits, {@code [N, classes, H', W']}
-     * @return dL/dInput, {@code [N, inChannels, H, W]}
+     * Each array is freed right after the backward of the block that created it: every block
+     * that still needs it (as cached input or as skip) runs its backward before its creator.
+     *
+     * @param gradLogits dL/dLogits, {@code [N, classes, H', W']}; stays the caller's
+     * @return dL/dInput, {@code [N, inChannels, H, W]}, owned by the caller
      */
     public INDArray backward(INDArray gradLogits) {
-        if (skipShapes == null) {
+        if (encoded == null) {
             throw new IllegalStateException("UNet: backward called without a forward in Mode.TRAIN before it");
         }
-        INDArray[] skipGrads = new INDArray[skipShapes.length];
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return backwardOutside(gradLogits);
+        }
+    }
+
+    private INDArray backwardOutside(INDArray gradLogits) {
+        boolean recompute = activations == Activations.RECOMPUTE;
+        int levels = downs.size();
+        CropAndConcat.SkipGrad[] skipGrads = new CropAndConcat.SkipGrad[levels];
         INDArray g = outc.backward(gradLogits);
         for (int i = ups.size() - 1; i >= 0; i--) {
-            Up.Grads ug = ups.get(i).backward(g);
-            skipGrads[skipGrads.length - 1 - i] = ug.skip();
+            Up up = ups.get(i);
+            INDArray in = i == 0 ? bottom : decoded[i - 1];
+            INDArray skip = encoded[levels - 1 - i];
+            if (recompute) {
+                decoded[i] = recomputed(decoded[i], up.buffers(), () -> up.forward(in, skip, Mode.TRAIN));
+            }
+            Up.Grads ug = up.backward(g);
+            Tensors.release(g, gradLogits);
+            Tensors.release(decoded[i]);
+            skipGrads[levels - 1 - i] = ug.skip();
             g = ug.x();
         }
-        g = dropout.backward(g);
-        for (int i = downs.size() - 1; i >= 0; i--) {
-            // The encoder map x[i] fed both Down i+1 and a skip: its gradient is the sum.
-            g = downs.get(i).backward(g).addi(skipGrads[i]);
+        INDArray gd = dropout.backward(g);
+        Tensors.release(g, gd);
+        Tensors.release(bottom, encoded[levels]);
+        g = gd;
+        for (int j = levels - 1; j >= 0; j--) {
+            Down down = downs.get(j);
+            int level = j;
+            if (recompute) {
+                encoded[j + 1] = recomputed(encoded[j + 1], down.buffers(),
+                        () -> down.forward(encoded[level], Mode.TRAIN));
+            }
+            INDArray gi = down.backward(g);
+            Tensors.release(g);
+            // The encoder map fed both this Down and a skip connection: its gradient is the sum.
+            skipGrads[j].addInto(gi);
+            Tensors.release(skipGrads[j].window());
+            Tensors.release(encoded[j + 1]);
+            g = gi;
         }
-        return inc.backward(g);
+        if (recompute) {
+            encoded[0] = recomputed(encoded[0], inc.buffers(), () -> inc.forward(trainInput, Mode.TRAIN));
+        }
+        INDArray dx = inc.backward(g);
+        Tensors.release(g, dx);
+        Tensors.release(encoded[0], trainInput);
+        forgetTraining();
+        return dx;
+    }
+
+    /**
+     * Runs a block's training forward again to rebuild its caches, with its batch-norm running
+     * statistics restored afterwards (the first forward already updated them), and frees the
+     * kept output it replaces (identical: same input, same weights, same ops).
+     */
+    private static INDArray recomputed(INDArray kept, List<Buffer> buffers, Supplier<INDArray> forward) {
+        INDArray[] saved = buffers.stream().map(b -> b.value().dup()).toArray(INDArray[]::new);
+        INDArray out = forward.get();
+        for (int k = 0; k < saved.length; k++) {
+            buffers.get(k).value().assign(saved[k]);
+            Tensors.release(saved[k]);
+        }
+        Tensors.release(kept, out);
+        return out;
+    }
+
+    /**
+     * Frees what the last training forward cached, without a backward; a later backward fails.
+     * Forward calls it first, so a training forward that is not followed by a backward (a
+     * diverged step, say) leaves nothing behind past the next forward.
+     */
+    public void clearCache() {
+        if (encoded == null) {
+            return;
+        }
+        inc.clearCache();
+        downs.forEach(Down::clearCache);
+        dropout.clearCache();
+        ups.forEach(Up::clearCache);
+        outc.clearCache();
+        INDArray last = encoded[encoded.length - 1];
+        Tensors.release(bottom, last, trainInput);
+        for (INDArray d : decoded) {
+            Tensors.release(d, trainInput);
+        }
+        for (INDArray e : encoded) {
+            Tensors.release(e, trainInput);
+        }
+        forgetTraining();
+    }
+
+    private void forgetTraining() {
+        trainInput = null;
+        encoded = null;
+        decoded = null;
+        bottom = null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.unet4j.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.unet4j.core.testing.GradientCheck;
@@ -96,5 +97,48 @@ class UNetGradientTest {
         GradientCheck.Result res = new GradientCheck().maxPerTensor(SAMPLED).check(x, v -> net.forward(v, Mode.TRAIN), net::backward,
                 net.parameters());
         assertTrue(res.maxRelativeError() < 1e-4, res.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void recomputingActivationsGivesTheSameStepAsKeepingThem(UNetConfig c) {
+        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            UNet keep = new UNet(c, dt, 4);
+            UNet recompute = new UNet(c, dt, 4);
+            recompute.setActivations(Activations.RECOMPUTE);
+            TestTensors.nonZeroBiases(keep.parameters(), 1);
+            TestTensors.nonZeroBiases(recompute.parameters(), 1);
+            INDArray x = input(c, dt, 2);
+            keep.dropout().reseed(5);
+            recompute.dropout().reseed(5);
+            INDArray yk = keep.forward(x, Mode.TRAIN);
+            INDArray yr = recompute.forward(x, Mode.TRAIN);
+            assertEquals(yk, yr, dt + " logits");
+            INDArray g = TestTensors.awayFromZero(8, dt, yk.shape());
+            assertEquals(keep.backward(g), recompute.backward(g), dt + " dL/dx");
+            for (int i = 0; i < keep.parameters().size(); i++) {
+                assertEquals(keep.parameters().get(i).grad(), recompute.parameters().get(i).grad(),
+                        dt + " " + keep.parameters().get(i).name());
+            }
+            // The recomputed forward must not move the batch-norm statistics a second time.
+            for (int i = 0; i < keep.buffers().size(); i++) {
+                assertEquals(keep.buffers().get(i).value(), recompute.buffers().get(i).value(),
+                        dt + " " + keep.buffers().get(i).name());
+            }
+        }
+    }
+
+    @Test
+    void wholeNetworkGradientsWhileRecomputing() {
+        UNetConfig c = UNetTest.tiny().withBatchNorm(true).withDropout(0.5);
+        UNet net = new UNet(c, DataType.DOUBLE, 4);
+        net.setActivations(Activations.RECOMPUTE);
+        TestTensors.nonZeroBiases(net.parameters(), 1);
+        INDArray x = input(c, DataType.DOUBLE, 2);
+        GradientCheck.Result r = new GradientCheck().maxPerTensor(SAMPLED).check(x, v -> {
+            net.dropout().reseed(99);
+            return net.forward(v, Mode.TRAIN);
+        }, net::backward, net.parameters());
+        assertTrue(r.maxRelativeError() < 1e-4, r.toString());
     }
 }

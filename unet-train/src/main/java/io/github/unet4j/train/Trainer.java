@@ -1,6 +1,7 @@
 package io.github.unet4j.train;
 
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Tensors;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.init.Seeds;
 import io.github.unet4j.train.checkpoint.Checkpoint;
@@ -113,12 +114,14 @@ public final class Trainer {
             checkpoint(end);
         }
         listeners.forEach(l -> l.onTrainingEnd(end));
+        Tensors.trimPool(); // the step's buffers, kept for reuse between steps
         return losses;
     }
 
     private double step(long step) {
-        // Everything ND4J allocates in the step (the batch, activations, gradients, temporaries)
-        // lives in one reused workspace; only the loss value leaves it (see Workspaces).
+        // The step's small arrays (the batch, loss and optimiser temporaries) live in one reused
+        // workspace; the network runs outside it and frees its activations and gradients itself
+        // as soon as they are used (see UNet and Tensors). Only the loss value leaves the step.
         return Workspaces.run("unet4j-train-step", () -> runStep(step));
     }
 
@@ -127,13 +130,18 @@ public final class Trainer {
         network.dropout().reseed(Seeds.derive(config.seed(), "dropout/" + step));
         network.zeroGrad();
         INDArray logits = network.forward(b.input(), Mode.TRAIN);
-        LossResult r = loss.compute(logits, b.target(), b.weight());
-        if (!Double.isFinite(r.value())) {
+        try {
+            LossResult r = loss.compute(logits, b.target(), b.weight());
+            if (!Double.isFinite(r.value())) {
+                network.clearCache();
+                return r.value();
+            }
+            Tensors.release(network.backward(r.gradient()));
+            optimizer.step();
             return r.value();
+        } finally {
+            Tensors.release(logits);
         }
-        network.backward(r.gradient());
-        optimizer.step();
-        return r.value();
     }
 
     private void checkDivergence(long step, double value, double baseline) {

@@ -5,6 +5,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.Tensors;
 import io.github.unet4j.core.Upsampling;
 import io.github.unet4j.core.layers.BilinearUpsample2d;
 import io.github.unet4j.core.layers.ConvTranspose2d;
@@ -31,15 +32,16 @@ public final class Up {
      * The gradients of {@link #backward}.
      *
      * @param x    dL/dx
-     * @param skip dL/dSkip, the shape of the uncropped skip map
+     * @param skip dL/dSkip, stored as its crop window
      */
-    public record Grads(INDArray x, INDArray skip) {
+    public record Grads(INDArray x, CropAndConcat.SkipGrad skip) {
     }
 
     private final String name;
     private final Layer up;
     private final CropAndConcat concat;
     private final DoubleConv conv;
+    private INDArray concatenated;
 
     /**
      * @param name         path in the network
@@ -92,13 +94,27 @@ public final class Up {
     }
 
     /**
+     * Frees its temporaries: the up-sampled map once concatenated (the up-sampling layers need
+     * only their input in backward), and in inference the concatenation once convolved; in
+     * training the concatenation is the convolution's cached input, freed after backward.
+     *
      * @param x    {@code [N, inC, H, W]}
      * @param skip {@code [N, skipC, Hs, Ws]}, Hs &gt;= 2H and Ws &gt;= 2W
      * @param mode training or inference
      * @return {@code [N, outC, 2H - 4, 2W - 4]} (VALID) or {@code [N, outC, 2H, 2W]} (SAME)
      */
     public INDArray forward(INDArray x, INDArray skip, Mode mode) {
-        return conv.forward(concat.forward(skip, up.forward(x, mode), mode), mode);
+        clearCache();
+        INDArray u = up.forward(x, mode);
+        INDArray c = concat.forward(skip, u, mode);
+        Tensors.release(u, x, skip, c);
+        INDArray out = conv.forward(c, mode);
+        if (mode == Mode.TRAIN) {
+            concatenated = c;
+        } else {
+            Tensors.release(c, x, skip, out);
+        }
+        return out;
     }
 
     /**
@@ -106,8 +122,22 @@ public final class Up {
      * @return dL/dx and dL/dSkip
      */
     public Grads backward(INDArray gradOut) {
-        CropAndConcat.Grads g = concat.backward(conv.backward(gradOut));
-        return new Grads(up.backward(g.up()), g.skip());
+        INDArray gConcat = conv.backward(gradOut);
+        Tensors.release(concatenated); // the convolution's input: dead after its backward
+        concatenated = null;
+        CropAndConcat.Grads g = concat.backward(gConcat);
+        INDArray dx = up.backward(g.up());
+        Tensors.release(gConcat, gradOut);
+        clearCache();
+        return new Grads(dx, g.skip());
+    }
+
+    /** Frees what the last training forward cached, without a backward. */
+    public void clearCache() {
+        conv.clearCache();
+        up.clearCache();
+        Tensors.release(concatenated);
+        concatenated = null;
     }
 
     /** @return parameters of the up-sampling and the double convolution */

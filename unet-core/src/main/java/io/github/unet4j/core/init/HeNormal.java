@@ -3,7 +3,7 @@ package io.github.unet4j.core.init;
 import io.github.unet4j.core.Parameter;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The paper's initialisation (He et al. 2015): weights drawn from a Gaussian with standard
@@ -18,17 +18,40 @@ public final class HeNormal implements Initializer {
         for (Parameter p : parameters) {
             switch (p.kind()) {
                 case WEIGHT -> {
-                    double std = Math.sqrt(2.0 / p.fanIn());
-                    double[] v = new double[Math.toIntExact(p.size())];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = rng.nextGaussian() * std;
-                    }
-                    p.value().assign(Nd4j.createFromArray(v).reshape(p.shape()).castTo(p.value().dataType()));
+                    gaussian(p.value(), Math.sqrt(2.0 / p.fanIn()), rng);
                 }
                 case BIAS, SHIFT -> p.value().assign(0);
                 case SCALE -> p.value().assign(1);
                 default -> throw new IllegalStateException("unknown kind " + p.kind());
             }
+        }
+    }
+
+    /**
+     * Fills {@code target} (a parameter: c order, its own buffer) with N(0, std^2) draws, in
+     * order, writing straight into its memory: temporary ND4J arrays per chunk would leave
+     * their memory behind (about as much again as the weights, measured).
+     */
+    private static void gaussian(INDArray target, double std, RandomGenerator rng) {
+        if (target.isView() || target.ordering() != 'c') {
+            throw new IllegalArgumentException("HeNormal: a parameter must own its c-ordered buffer, got a view or 'f' order");
+        }
+        long length = target.length();
+        switch (target.dataType()) {
+            case FLOAT -> {
+                java.nio.FloatBuffer out = target.data().asNioFloat();
+                for (long i = 0; i < length; i++) {
+                    out.put((float) (rng.nextGaussian() * std));
+                }
+            }
+            case DOUBLE -> {
+                java.nio.DoubleBuffer out = target.data().asNioDouble();
+                for (long i = 0; i < length; i++) {
+                    out.put(rng.nextGaussian() * std);
+                }
+            }
+            default -> throw new IllegalArgumentException("HeNormal: parameters are FLOAT or DOUBLE, got "
+                    + target.dataType());
         }
     }
 }

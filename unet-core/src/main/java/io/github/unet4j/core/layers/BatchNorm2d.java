@@ -5,6 +5,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -81,10 +82,20 @@ public final class BatchNorm2d implements Layer {
         double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
         runningMean.muli(1 - momentum).addi(mean.mul(momentum));
         runningVar.muli(1 - momentum).addi(var.mul(momentum * unbias));
+        clearCache();
         input = x;
         batchMean = mean;
         batchVar = var;
         return NativeOps.batchNorm(x, mean, var, gamma.value(), beta.value(), eps);
+    }
+
+    @Override
+    public void clearCache() {
+        Tensors.release(batchMean);
+        Tensors.release(batchVar);
+        input = null;
+        batchMean = null;
+        batchVar = null;
     }
 
     /** Back through batch statistics: dx includes the paths through the batch mean and variance. */
@@ -94,6 +105,10 @@ public final class BatchNorm2d implements Layer {
         INDArray[] g = NativeOps.batchNormBackward(x, batchMean, batchVar, gamma.value(), beta.value(), gradOut, eps);
         gamma.accumulate(g[3]);
         beta.accumulate(g[4]);
+        for (int i = 1; i < g.length; i++) {
+            Tensors.release(g[i]);
+        }
+        clearCache();
         return g[0];
     }
 

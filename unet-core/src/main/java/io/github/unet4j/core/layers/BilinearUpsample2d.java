@@ -4,6 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,7 +65,7 @@ public final class BilinearUpsample2d implements Layer {
         return separable(gradOut, ah.transpose(), aw.transpose());
     }
 
-    /** {@code Y[n, c] = mh X[n, c] mw^T} for mh {@code [H', H]}, mw {@code [W', W]}. */
+    /** {@code Y[n, c] = mh X[n, c] mw^T} for mh {@code [H', H]}, mw {@code [W', W]}; frees its temporaries. */
     private static INDArray separable(INDArray x, INDArray mh, INDArray mw) {
         long n = x.size(0);
         long c = x.size(1);
@@ -73,10 +74,16 @@ public final class BilinearUpsample2d implements Layer {
         long h2 = mh.size(0);
         long w2 = mw.size(0);
         // Along W: [N*C*H, W] x [W, W'].
-        INDArray t = x.dup('c').reshape('c', n * c * h, w).mmul(mw.transpose());
+        INDArray xc = x.dup('c');
+        INDArray t = xc.reshape('c', n * c * h, w).mmul(mw.transpose());
+        Tensors.release(xc);
         // Along H: bring H to the front, [H, N*C*W'], then [H', H] x [H, N*C*W'].
-        INDArray th = t.reshape('c', n * c, h, w2).permute(1, 0, 2).dup('c').reshape('c', h, n * c * w2);
-        INDArray y = mh.mmul(th).reshape('c', h2, n * c, w2).permute(1, 0, 2).dup('c');
+        INDArray th = t.reshape('c', n * c, h, w2).permute(1, 0, 2).dup('c');
+        Tensors.release(t);
+        INDArray m = mh.mmul(th.reshape('c', h, n * c * w2));
+        Tensors.release(th);
+        INDArray y = m.reshape('c', h2, n * c, w2).permute(1, 0, 2).dup('c');
+        Tensors.release(m);
         return y.reshape('c', n, c, h2, w2);
     }
 

@@ -4,6 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -85,7 +86,14 @@ public final class ConvTranspose2d implements Layer {
         if (bias != null) {
             bias.accumulate(g[2]);
         }
+        NativeOps.releaseParameterGrads(g);
+        input = null;
         return g[0];
+    }
+
+    @Override
+    public void clearCache() {
+        input = null;
     }
 
     @Override

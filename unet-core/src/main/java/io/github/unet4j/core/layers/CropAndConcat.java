@@ -6,6 +6,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -17,17 +18,49 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
  * <p>Skip {@code [N, Cs, Hs, Ws]} and up {@code [N, Cu, Hu, Wu]} with {@code Hs >= Hu},
  * {@code Ws >= Wu}; output {@code [N, Cs + Cu, Hu, Wu]}. The crop starts at
  * {@code ((Hs - Hu) / 2, (Ws - Wu) / 2)} (rounded down). Backward splits the gradient on the
- * channel axis and places the skip part back in the uncropped frame, zero outside the window.
+ * channel axis: the skip part is copied out (as a {@link SkipGrad}, its window only), the up part
+ * is a view.
  */
 public final class CropAndConcat {
 
     /**
+     * dL/dSkip. The skip map reaches the output only through its crop window, so its gradient
+     * is zero outside it; only the window is stored, which halves the memory an uncropped copy
+     * would hold until the contracting path's backward.
+     *
+     * @param window dL/dSkip inside the crop window, {@code [N, Cs, Hu, Wu]}
+     * @param shape  the shape of the uncropped skip map {@code [N, Cs, Hs, Ws]}
+     */
+    public record SkipGrad(INDArray window, long[] shape) {
+
+        /**
+         * Adds this gradient into the gradient of the whole skip map.
+         *
+         * @param full dL/dSkip so far, {@code shape}; updated in place
+         * @return {@code full}
+         */
+        public INDArray addInto(INDArray full) {
+            if (!java.util.Arrays.equals(full.shape(), shape)) {
+                throw new ShapeException("SkipGrad: cannot add a gradient of skip shape " + Shapes.str(shape)
+                        + " into an array of shape " + Shapes.str(full.shape()));
+            }
+            full.get(CropAndConcat.window(shape, window.size(2), window.size(3))).addi(window);
+            return full;
+        }
+
+        /** @return dL/dSkip in the uncropped frame, zero outside the window (a new array) */
+        public INDArray uncropped() {
+            return addInto(Nd4j.zeros(window.dataType(), shape));
+        }
+    }
+
+    /**
      * The two gradients of {@link #backward}.
      *
-     * @param skip dL/dSkip, shape of the uncropped skip input
-     * @param up   dL/dUp
+     * @param skip dL/dSkip, stored as its crop window
+     * @param up   dL/dUp, a view of backward's gradOut: valid while gradOut is
      */
-    public record Grads(INDArray skip, INDArray up) {
+    public record Grads(SkipGrad skip, INDArray up) {
     }
 
     private final String name;
@@ -82,12 +115,17 @@ public final class CropAndConcat {
         INDArray cropped = skip.get(window(skip.shape(), up.size(2), up.size(3)));
         skipShape = mode == Mode.TRAIN ? skip.shape() : null;
         skipChannels = skip.size(1);
-        return Nd4j.concat(1, cropped, up);
+        // Into one allocated array (reused memory, see Tensors): two strided copies, no temporaries.
+        long[] shape = outputShape(skip.shape(), up.shape());
+        INDArray out = Tensors.allocate(up.dataType(), shape);
+        out.get(all(), interval(0, skipChannels), all(), all()).assign(cropped);
+        out.get(all(), interval(skipChannels, shape[1]), all(), all()).assign(up);
+        return out;
     }
 
     /**
      * @param gradOut dL/dOutput {@code [N, Cs + Cu, Hu, Wu]}
-     * @return the gradients of skip (uncropped) and up
+     * @return the gradients of skip (its window, copied) and up (a view of gradOut)
      */
     public Grads backward(INDArray gradOut) {
         if (skipShape == null) {
@@ -95,10 +133,11 @@ public final class CropAndConcat {
                     + "': backward called without a training forward before it");
         }
         long c = gradOut.size(1);
-        INDArray gSkipCropped = gradOut.get(all(), interval(0, skipChannels), all(), all());
-        INDArray gUp = gradOut.get(all(), interval(skipChannels, c), all(), all()).dup();
-        INDArray gSkip = Nd4j.zeros(gradOut.dataType(), skipShape);
-        gSkip.get(window(skipShape, gradOut.size(2), gradOut.size(3))).assign(gSkipCropped);
-        return new Grads(gSkip, gUp);
+        INDArray gSkipView = gradOut.get(all(), interval(0, skipChannels), all(), all());
+        INDArray gSkip = Tensors.allocate(gradOut.dataType(), gSkipView.shape()).assign(gSkipView);
+        INDArray gUp = gradOut.get(all(), interval(skipChannels, c), all(), all());
+        Grads g = new Grads(new SkipGrad(gSkip, skipShape), gUp);
+        skipShape = null;
+        return g;
     }
 }

@@ -4,6 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -71,12 +72,17 @@ public final class Dropout implements Layer {
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
+        clearCache();
         if (mode == Mode.INFER || p == 0) {
-            mask = null;
             return x;
         }
-        INDArray u = Nd4j.rand(rng, x.shape()).castTo(x.dataType());
-        mask = u.gte(p).castTo(x.dataType()).muli(1.0 / (1.0 - p));
+        INDArray u = Nd4j.rand(rng, x.shape());
+        INDArray uCast = u.castTo(x.dataType());
+        INDArray keep = uCast.gte(p);
+        mask = keep.castTo(x.dataType()).muli(1.0 / (1.0 - p));
+        Tensors.release(uCast, u);
+        Tensors.release(u);
+        Tensors.release(keep, mask);
         return x.mul(mask);
     }
 
@@ -85,6 +91,14 @@ public final class Dropout implements Layer {
         if (p == 0) {
             return gradOut;
         }
-        return gradOut.mul(Cache.require(mask, "Dropout '" + name + "'"));
+        INDArray dx = gradOut.mul(Cache.require(mask, "Dropout '" + name + "'"));
+        clearCache();
+        return dx;
+    }
+
+    @Override
+    public void clearCache() {
+        Tensors.release(mask);
+        mask = null;
     }
 }

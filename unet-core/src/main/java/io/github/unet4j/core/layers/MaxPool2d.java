@@ -54,6 +54,13 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        return NativeOps.maxPool2dBackward(Cache.require(input, "MaxPool2d '" + name + "'"), gradOut, K);
+        INDArray dx = NativeOps.maxPool2dBackward(Cache.require(input, "MaxPool2d '" + name + "'"), gradOut, K);
+        input = null;
+        return dx;
+    }
+
+    @Override
+    public void clearCache() {
+        input = null;
     }
 }

@@ -1,8 +1,10 @@
 package io.github.unet4j.core.layers;
 
 import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -21,12 +23,24 @@ final class NativeOps {
         return new int[] {k, k, stride, stride, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, NCHW, W_FORMAT_OIHW};
     }
 
+    /** Runs an op with its outputs from {@link Tensors#allocate} (reused buffers, see there). */
     static INDArray[] exec(String op, int[] iArgs, double[] tArgs, INDArray... inputs) {
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(inputs).addIntegerArguments(iArgs);
         if (tArgs.length > 0) {
             b.addFloatingPointArguments(box(tArgs));
         }
-        return Nd4j.exec(b.build());
+        DynamicCustomOp custom = b.build();
+        for (LongShapeDescriptor d : custom.calculateOutputShape()) {
+            custom.addOutputArgument(Tensors.allocate(d.dataType(), d.getShape()));
+        }
+        return Nd4j.exec(custom);
+    }
+
+    /** Frees the parameter gradients {dw, db} of a _bp op's outputs {dx, dw, db} once they are accumulated. */
+    static void releaseParameterGrads(INDArray[] g) {
+        for (int i = 1; i < g.length; i++) {
+            Tensors.release(g[i]);
+        }
     }
 
     private static Double[] box(double[] a) {
@@ -82,6 +96,13 @@ final class NativeOps {
     /** relu_bp: dL/dx = dL/dy where x (or y = relu(x)) &gt; 0, one pass and one output. */
     static INDArray reluBackward(INDArray y, INDArray gradOut) {
         return exec("relu_bp", new int[0], new double[] {0.0}, y, gradOut)[0];
+    }
+
+    /** relu_bp into a given output (which may be y itself: the op is elementwise). */
+    static INDArray reluBackwardInto(INDArray y, INDArray gradOut, INDArray out) {
+        DynamicCustomOp op = DynamicCustomOp.builder("relu_bp").addInputs(y, gradOut).addOutputs(out)
+                .addFloatingPointArguments(0.0).build();
+        return Nd4j.exec(op)[0];
     }
 
     private static final int[] BN_ARGS = {1, 1, 1}; // apply gamma, apply beta, channel axis 1

@@ -10,9 +10,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * max(0, x), element-wise; any shape.
  *
- * <p>In place, the layer overwrites its input instead of allocating an output of the same size:
- * right for a ReLU after a convolution or batch norm whose output nothing else keeps (those
- * layers cache their inputs, not their outputs), as in {@code DoubleConv}.
+ * <p>In place, forward overwrites its input instead of allocating an output of the same size, and
+ * backward writes dL/dx over that output (the activation it cached) instead of allocating the
+ * gradient: right for a ReLU after a convolution or batch norm whose output nothing reads after
+ * this layer's backward (those layers cache their inputs, not their outputs), as in
+ * {@code DoubleConv}. After an in-place backward the forward output holds the gradient.
  */
 public final class ReLU implements Layer {
     private final String name;
@@ -63,6 +65,18 @@ public final class ReLU implements Layer {
      */
     @Override
     public INDArray backward(INDArray gradOut) {
-        return NativeOps.reluBackward(Cache.require(output, "ReLU '" + name + "'"), gradOut);
+        INDArray y = Cache.require(output, "ReLU '" + name + "'");
+        output = null;
+        if (inPlace) {
+            // Elementwise, so the mask can be read from y while dx overwrites it: no new array,
+            // and the activation's memory is freed with the gradient instead of after it.
+            return NativeOps.reluBackwardInto(y, gradOut, y);
+        }
+        return NativeOps.reluBackward(y, gradOut);
+    }
+
+    @Override
+    public void clearCache() {
+        output = null;
     }
 }

@@ -4,14 +4,26 @@ import io.github.unet4j.core.Buffer;
 import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Layers applied one after another; backward runs them in reverse. */
+/**
+ * Layers applied one after another; backward runs them in reverse.
+ *
+ * <p>The arrays passed between the layers belong to the Sequential and are freed
+ * ({@link Tensors#release}) as soon as no one needs them: in inference after the next layer has
+ * run, in training after the backward of the layer that created them (every layer that caches
+ * the array comes after its creator, so its backward has run by then), and the gradients between
+ * the layers after the layer they were passed to. The input, the output and the incoming
+ * gradient belong to the caller.
+ */
 public class Sequential implements Layer {
     private final String name;
     private final List<Layer> layers;
+    private INDArray input;
+    private INDArray[] outputs;
 
     /**
      * @param name   path in the network
@@ -47,20 +59,69 @@ public class Sequential implements Layer {
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
+        clearCache();
+        boolean train = mode == Mode.TRAIN;
+        INDArray[] outs = new INDArray[layers.size()];
         INDArray y = x;
-        for (Layer l : layers) {
-            y = l.forward(y, mode);
+        for (int i = 0; i < layers.size(); i++) {
+            INDArray next = layers.get(i).forward(y, mode);
+            if (!train && y != x) {
+                Tensors.release(y, x, next);
+            }
+            y = next;
+            outs[i] = y;
         }
+        input = train ? x : null;
+        outputs = train ? outs : null;
         return y;
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
+        INDArray[] outs = outputs;
+        if (outs == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " '" + name
+                    + "': backward called without a forward in Mode.TRAIN before it");
+        }
         INDArray g = gradOut;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g);
+            INDArray next = layers.get(i).backward(g);
+            if (g != gradOut) {
+                // Not the output's memory either: an in-place ReLU's gradient lives in it, and the output is the caller's.
+                Tensors.release(g, gradOut, next, outs[outs.length - 1]);
+            }
+            g = next;
+            releaseCreatedBy(i, outs);
         }
+        forget();
         return g;
+    }
+
+    /** Frees layer i's output unless an earlier layer created it (in place) or it is the input or the output. */
+    private void releaseCreatedBy(int i, INDArray[] outs) {
+        INDArray o = outs[i];
+        if (i > 0 && Tensors.sameMemory(o, outs[i - 1])) {
+            return;
+        }
+        Tensors.release(o, input, outs[outs.length - 1]);
+    }
+
+    private void forget() {
+        input = null;
+        outputs = null;
+    }
+
+    /** Frees the arrays between the layers and the layers' own caches, without a backward. */
+    @Override
+    public void clearCache() {
+        INDArray[] outs = outputs;
+        if (outs != null) {
+            for (int i = outs.length - 1; i >= 0; i--) {
+                releaseCreatedBy(i, outs);
+            }
+        }
+        layers.forEach(Layer::clearCache);
+        forget();
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.github.unet4j.examples.cli;
 
+import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Tensors;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Upsampling;
 import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.examples.NativeMemory;
 import io.github.unet4j.train.loss.LossResult;
 import io.github.unet4j.train.memory.Workspaces;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
@@ -82,12 +85,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--per-layer", description = "Also print each convolution's floor time.")
     boolean perLayer;
 
+    @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (fastest) "
+            + "or RECOMPUTE (keeps only block outputs and recomputes the rest during backward: less memory, about "
+            + "one more forward per step) (default: ${DEFAULT-VALUE}).")
+    Activations activations = Activations.KEEP;
+
     @Spec
     CommandSpec spec;
 
-    /** The measurements of one configuration. */
+    /**
+     * The measurements of one configuration.
+     *
+     * @param peakKb       VmHWM right after the training steps
+     * @param inUseBytes   the most bytes of the network's arrays in use at once during a step
+     */
     private record Row(String label, long parameters, double train, double trainFloor, double forward,
-            double forwardFloor, long peakKb, List<ConvFloor.Timing> convs) {
+            double forwardFloor, long peakKb, long inUseBytes, List<ConvFloor.Timing> convs) {
     }
 
     @Override
@@ -104,21 +117,27 @@ public final class BenchCommand implements Callable<Integer> {
 
         out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after 1 warm-up%n", batch, repeats);
         out.println("backend: " + NativeBackend.describe());
+        out.println(NativeMemory.describe());
+        out.println("activations: " + activations);
         out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors());
         out.flush();
 
-        // The small configuration runs first so that the main one's peak is its own (VmHWM only
-        // grows); the memory-growth check runs last so that it inflates neither peak.
+        // The main configuration trains first, in a fresh process, so that the peak read right after
+        // its training steps is the peak of training it (VmHWM only grows); the smaller one's
+        // peak includes the main one's. The memory-growth check runs last.
         List<Row> rows = new ArrayList<>();
+        progress(err, "main configuration " + label(main, tile));
+        Row mainRow = measure(main, tile, err);
+        rows.add(mainRow);
+        Tensors.trimPool();
+        gc();
         if (!onlyMain) {
             progress(err, "smaller configuration " + label(small, smallTile));
             rows.add(measure(small, smallTile, err));
+            Tensors.trimPool();
             gc();
         }
-        progress(err, "main configuration " + label(main, tile));
-        Row mainRow = measure(main, tile, err);
-        rows.add(0, mainRow);
         String overlapLine = overlapTile ? overlapTile(main, mainRow, err) : null;
         String memoryLine = "memory growth: skipped (--memory-steps 0)";
         if (onlyMain && memorySteps > 0) {
@@ -129,17 +148,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         out.println();
-        out.printf("%-34s %12s %11s %9s %6s %9s %9s %6s %10s%n", "configuration", "parameters", "train step",
-                "floor", "ratio", "forward", "floor", "ratio", "peak RSS");
+        out.printf("%-40s %12s %11s %9s %6s %9s %9s %6s %10s %10s%n", "configuration", "parameters", "train step",
+                "floor", "ratio", "forward", "floor", "ratio", "peak RSS", "arrays");
         for (Row r : rows) {
-            out.printf("%-34s %,12d %9.3f s %7.3f s %6.2f %7.3f s %7.3f s %6.2f %10s%n", r.label(), r.parameters(),
+            out.printf("%-40s %,12d %9.3f s %7.3f s %6.2f %7.3f s %7.3f s %6.2f %10s %10s%n", r.label(), r.parameters(),
                     r.train(), r.trainFloor(), r.train() / r.trainFloor(), r.forward(), r.forwardFloor(),
-                    r.forward() / r.forwardFloor(), ProcessMemory.mb(r.peakKb()));
+                    r.forward() / r.forwardFloor(), ProcessMemory.mb(r.peakKb()),
+                    ProcessMemory.mb(r.inUseBytes() / 1024));
         }
         out.println("floor = the network's convolutions timed alone with the same layers and ND4J ops "
                 + "(conv2d, deconv2d): forward floor = sum of forward medians, training floor = sum of forward "
                 + "and backward (conv2d_bp, deconv2d_bp) medians; ratio = measured / floor");
-        out.println("peak RSS = VmHWM of this process after the configuration's measurements (includes off-heap)");
+        out.println("peak RSS = VmHWM of this process right after the configuration's training steps (includes "
+                + "off-heap memory, the JVM and native libraries; the main configuration runs first); arrays = the most "
+                + "memory the network's activations and gradients held at once in a step");
         out.println(memoryLine);
         if (overlapLine != null) {
             out.println(overlapLine);
@@ -181,6 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         Session(UNetConfig config, int size) {
             net = new UNet(config, DataType.FLOAT, SEED);
+            net.setActivations(activations);
             sgd = new Sgd(net.parameters(), SgdConfig.paper(LEARNING_RATE));
             Nd4j.getRandom().setSeed(SEED);
             x = Nd4j.rand(DataType.FLOAT, batch, config.inChannels(), size, size);
@@ -199,7 +222,8 @@ public final class BenchCommand implements Callable<Integer> {
                 net.zeroGrad();
                 INDArray logits = net.forward(x, Mode.TRAIN);
                 LossResult r = loss.compute(logits, target);
-                net.backward(r.gradient());
+                Tensors.release(net.backward(r.gradient()));
+                Tensors.release(logits);
                 sgd.step();
                 return r.value();
             });
@@ -207,14 +231,22 @@ public final class BenchCommand implements Callable<Integer> {
 
         /** A forward pass in inference mode, in a workspace as overlap-tile inference runs it. */
         void forward() {
-            Workspaces.run("unet4j-inference", () -> net.forward(x, Mode.INFER).sumNumber().doubleValue());
+            Workspaces.run("unet4j-inference", () -> {
+                INDArray logits = net.forward(x, Mode.INFER);
+                double sum = logits.sumNumber().doubleValue();
+                Tensors.release(logits);
+                return sum;
+            });
         }
     }
 
     private Row measure(UNetConfig config, int size, PrintWriter err) {
         Session s = new Session(config, size);
         progress(err, "  training steps");
+        Tensors.resetPeak();
         double train = Stopwatch.median(1, repeats, s::trainStep);
+        long peakKb = ProcessMemory.now().peakKb();
+        long inUse = Tensors.peakInUseBytes();
         progress(err, "  forward passes");
         double forward = Stopwatch.median(1, repeats, s::forward);
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
@@ -226,7 +258,7 @@ public final class BenchCommand implements Callable<Integer> {
         double fwdFloor = convs.stream().mapToDouble(ConvFloor.Timing::forward).sum();
         double bwdFloor = convs.stream().mapToDouble(ConvFloor.Timing::backward).sum();
         return new Row(label(config, size), s.net.parameterCount(), train, fwdFloor + bwdFloor, forward, fwdFloor,
-                ProcessMemory.now().peakKb(), convs);
+                peakKb, inUse, convs);
     }
 
     private String memoryGrowth(UNetConfig config, int size, PrintWriter err) {
@@ -286,7 +318,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String label(UNetConfig c, int size) {
+    private String label(UNetConfig c, int size) {
         StringBuilder b = new StringBuilder();
         b.append("depth ").append(c.depth()).append(", ").append(c.baseChannels()).append(" ch, tile ").append(size);
         if (c.padding() != Padding.VALID) {
@@ -297,6 +329,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (c.upsampling() != Upsampling.TRANSPOSED) {
             b.append(", ").append(c.upsampling());
+        }
+        if (activations == Activations.RECOMPUTE) {
+            b.append(", recompute");
         }
         return b.toString();
     }

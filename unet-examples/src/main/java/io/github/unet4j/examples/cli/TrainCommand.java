@@ -1,8 +1,10 @@
 package io.github.unet4j.examples.cli;
 
+import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.examples.NativeMemory;
 import io.github.unet4j.train.SegmentationValidator;
 import io.github.unet4j.train.Trainer;
 import io.github.unet4j.train.TrainerConfig;
@@ -97,6 +99,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "INVERSE_FREQUENCY (paper) or NONE; the border term is kept either way (default: ${DEFAULT-VALUE}).")
     ClassBalance classBalance = ClassBalance.NONE;
 
+    @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (fastest) or "
+            + "RECOMPUTE (only block outputs; the rest is recomputed during backward, for tiles too large to train "
+            + "otherwise; about one more forward per step) (default: ${DEFAULT-VALUE}).")
+    Activations activations = Activations.KEEP;
+
     @Option(names = "--validate-every", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     long validateEvery = 250;
 
@@ -134,6 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withClassBalance(classBalance);
         List<Sample> samples = train.samples(norm, wm);
         UNet net = new UNet(config, DataType.FLOAT, seed);
+        net.setActivations(activations);
         Optimizer opt = optimizer(net);
         Path ckpt = out.resolve("model.zip");
         if (resume && Files.exists(ckpt)) {
@@ -142,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // The output folder is made only once the inputs are known to be good.
         Path dir = AtomicFiles.outputFolder(out);
-        LOG.info("backend: {}", NativeBackend.describe());
+        LOG.info("backend: {}; {}; activations {}", NativeBackend.describe(), NativeMemory.describe(), activations);
         LOG.info("{} training and {} validation slices; network {} ({} parameters); tiles {} -> {}", train.size(),
                 held.size(), config, net.parameterCount(), inputTile, outputTile);
         TileSampler sampler = new TileSampler(samples, inputTile, outputTile, new Augmenter(AugmentConfig.defaults()));

@@ -1,6 +1,7 @@
 package io.github.unet4j.train.optim;
 
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.train.memory.Workspaces;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,7 +75,13 @@ abstract class AbstractOptimizer implements Optimizer {
     public final void step() {
         double lr = learningRate();
         for (Parameter p : parameters) {
-            update(p, lr, step);
+            // Each update's temporaries (parameter-sized) live in one small reused workspace,
+            // freed before the next parameter's: all of them at once would be another copy of
+            // the weights (or four, for Adam).
+            Workspaces.run("unet4j-optimizer-update", () -> {
+                update(p, lr, step);
+                return null;
+            });
         }
         step++;
     }

@@ -1,0 +1,129 @@
+package io.github.unet4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The buffer pool behind the network's arrays: reuse, slack, what is never pooled, accounting. */
+class TensorsTest {
+    private boolean wasPooling;
+
+    @BeforeEach
+    void pooling() {
+        wasPooling = !"false".equals(System.getProperty("unet4j.pool"));
+        Tensors.setPooling(true);
+        Tensors.trimPool();
+    }
+
+    @AfterEach
+    void restore() {
+        Tensors.trimPool();
+        Tensors.setPooling(wasPooling);
+    }
+
+    private static long address(INDArray a) {
+        return a.data().address();
+    }
+
+    @Test
+    void aReleasedBufferServesTheNextArrayOfTheSameTypeAndLength() {
+        INDArray a = Tensors.allocate(DataType.FLOAT, 2, 3, 4);
+        long addr = address(a);
+        Tensors.release(a);
+        assertEquals(24 * 4, Tensors.pooledBytes());
+        INDArray b = Tensors.allocate(DataType.FLOAT, 4, 6);
+        assertEquals(addr, address(b), "same buffer, new shape");
+        assertEquals(0, Tensors.pooledBytes());
+        b.assign(7);
+        assertEquals(7 * 24, b.sumNumber().doubleValue(), 0);
+        INDArray c = Tensors.allocate(DataType.DOUBLE, 24);
+        assertNotEquals(addr, address(c), "another type never shares");
+    }
+
+    @Test
+    void aLongerBufferServesOnlyWithinTheSlack() {
+        INDArray a = Tensors.allocate(DataType.FLOAT, 1000);
+        long addr = address(a);
+        Tensors.release(a);
+        INDArray tooSmall = Tensors.allocate(DataType.FLOAT, 800); // 25% shorter: not served
+        assertNotEquals(addr, address(tooSmall));
+        INDArray close = Tensors.allocate(DataType.FLOAT, 900); // 10% shorter: served
+        assertEquals(addr, address(close));
+        assertEquals(900, close.length());
+        close.assign(1);
+        assertEquals(900, close.sumNumber().doubleValue(), 0);
+        Tensors.release(close);
+        assertEquals(1000 * 4, Tensors.pooledBytes(), "the whole buffer goes back");
+    }
+
+    @Test
+    void viewsReshapesAndSecondReleasesAreIgnored() {
+        INDArray a = Tensors.allocate(DataType.FLOAT, 4, 5);
+        a.assign(3);
+        Tensors.release(a.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all()));
+        Tensors.release(a.reshape(20));
+        assertEquals(0, Tensors.pooledBytes(), "a view does not own the buffer");
+        assertEquals(60, a.sumNumber().doubleValue(), 0);
+        Tensors.release(a);
+        Tensors.release(a);
+        assertEquals(20 * 4, Tensors.pooledBytes(), "pooled once");
+        INDArray b = Tensors.allocate(DataType.FLOAT, 20);
+        INDArray c = Tensors.allocate(DataType.FLOAT, 20);
+        assertNotEquals(address(b), address(c), "a buffer is never lent twice");
+    }
+
+    @Test
+    void keptArraysAndOtherArraysAndWorkspaceArrays() {
+        INDArray a = Tensors.allocate(DataType.FLOAT, 10);
+        Tensors.release(a, a.reshape(2, 5));
+        assertEquals(0, Tensors.pooledBytes(), "shares memory with a kept array");
+        INDArray plain = Nd4j.create(DataType.FLOAT, 10);
+        Tensors.release(plain);
+        assertTrue(plain.wasClosed(), "an array not from allocate is freed");
+        WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(1 << 16).build();
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "tensors-test")) {
+            INDArray w = Tensors.allocate(DataType.FLOAT, 10);
+            assertTrue(w.isAttached(), "inside a workspace, allocate uses it");
+            Tensors.release(w);
+            assertFalse(w.wasClosed());
+        }
+        assertEquals(0, Tensors.pooledBytes());
+    }
+
+    @Test
+    void withoutPoolingAReleasedArrayIsClosed() {
+        Tensors.setPooling(false);
+        INDArray a = Tensors.allocate(DataType.FLOAT, 10);
+        Tensors.release(a);
+        assertTrue(a.wasClosed());
+        assertEquals(0, Tensors.pooledBytes());
+    }
+
+    @Test
+    void peakInUseCountsArraysNotBuffers() {
+        Tensors.resetPeak();
+        long before = Tensors.peakInUseBytes(); // arrays other tests of this thread still hold
+        INDArray a = Tensors.allocate(DataType.FLOAT, 100);
+        INDArray b = Tensors.allocate(DataType.FLOAT, 50);
+        Tensors.release(a);
+        Tensors.release(b);
+        INDArray c = Tensors.allocate(DataType.FLOAT, 95); // on a's buffer
+        assertEquals(before + 600, Tensors.peakInUseBytes());
+        Tensors.resetPeak();
+        assertEquals(before + 380, Tensors.peakInUseBytes(), "what is in use now: c's 95 floats");
+        Tensors.release(c);
+        Tensors.trimPool();
+        assertEquals(0, Tensors.pooledBytes());
+    }
+}
