@@ -40,6 +40,7 @@ public final class Tensors {
         final Set<Long> idle = new HashSet<>();
         long idleBytes;
         long lentBytes;
+        long heldBytes;
         long peakLentBytes;
         long maxLentBytes;
     }
@@ -55,7 +56,7 @@ public final class Tensors {
      * An array lent out: the length asked for and the array itself, weakly (an array dropped
      * without release is left to the garbage collector, which frees its buffer as ND4J does).
      */
-    private record Lent(long length, WeakReference<INDArray> array) {
+    private record Lent(long length, long bufferBytes, WeakReference<INDArray> array) {
     }
 
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
@@ -92,26 +93,33 @@ public final class Tensors {
         Pool pool = POOL.get();
         DataBuffer b = pooling ? take(pool, dtype, n, n + (long) (n * SLACK)) : null;
         long bytes = n * dtype.width();
-        if (b == null && pool.lentBytes + pool.idleBytes + bytes > limit(pool, bytes)) {
-            // No room to grow: a longer idle buffer beats new memory next to idle memory.
-            b = pooling ? take(pool, dtype, n, Long.MAX_VALUE) : null;
+        if (b == null && pool.heldBytes + pool.idleBytes + bytes > limit(pool, bytes)) {
+            // No room to grow: a longer idle buffer (up to twice as long) beats new memory next to idle memory.
+            b = pooling ? take(pool, dtype, n, 2 * n) : null;
             if (b == null) {
                 evictFor(pool, bytes);
             }
         }
         INDArray a = b == null ? Nd4j.createUninitializedDetached(dtype, shape)
                 : Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
-        Lent stale = pool.lent.put(root(a.data()).address(), new Lent(n, new WeakReference<>(a)));
+        DataBuffer buffer = root(a.data());
+        long bufferBytes = buffer.length() * dtype.width();
+        Lent stale = pool.lent.put(buffer.address(), new Lent(n, bufferBytes, new WeakReference<>(a)));
         if (stale != null) { // its array was dropped without release and its memory reused
             pool.lentBytes -= stale.length() * dtype.width();
+            pool.heldBytes -= stale.bufferBytes();
         }
         pool.lentBytes += n * dtype.width();
+        pool.heldBytes += bufferBytes;
         pool.peakLentBytes = Math.max(pool.peakLentBytes, pool.lentBytes);
         pool.maxLentBytes = Math.max(pool.maxLentBytes, pool.lentBytes);
         return a;
     }
 
-    /** The most ever in use (or about to be), plus the slack: what the pool may hold in all. */
+    /**
+     * The most ever in use (or about to be), plus the slack: what lent and idle buffers may
+     * take in all before idle ones are freed.
+     */
     private static long limit(Pool pool, long bytes) {
         return (long) (Math.max(pool.maxLentBytes, pool.lentBytes + bytes) * (1 + SLACK));
     }
@@ -125,7 +133,7 @@ public final class Tensors {
      */
     private static void evictFor(Pool pool, long bytes) {
         long limit = limit(pool, bytes);
-        while (pool.idleBytes > 0 && pool.lentBytes + pool.idleBytes + bytes > limit) {
+        while (pool.idleBytes > 0 && pool.heldBytes + pool.idleBytes + bytes > limit) {
             TreeMap<Long, ArrayDeque<DataBuffer>> largest = null;
             long largestBytes = -1;
             for (Map.Entry<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> e : pool.free.entrySet()) {
@@ -204,6 +212,7 @@ public final class Tensors {
         } else if (l.array().get() == a) { // the array lent, not a view or reshape of it
             pool.lent.remove(b.address());
             pool.lentBytes -= l.length() * b.dataType().width();
+            pool.heldBytes -= l.bufferBytes();
             if (pooling) {
                 pool.free.computeIfAbsent(b.dataType(), k -> new TreeMap<>())
                         .computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);

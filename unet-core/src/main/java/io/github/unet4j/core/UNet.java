@@ -264,9 +264,9 @@ public final class UNet {
             if (recompute) {
                 decoded[i] = recomputed(decoded[i], up.buffers(), () -> up.forward(in, skip, Mode.TRAIN));
             }
-            Up.Grads ug = up.backward(g);
-            Tensors.release(g, gradLogits);
-            Tensors.release(decoded[i]);
+            // Hands over g and the block's output: the block frees them as soon as they are dead.
+            Up.Grads ug = up.backwardConsuming(g);
+            decoded[i] = null;
             skipGrads[levels - 1 - i] = ug.skip();
             g = ug.x();
         }
@@ -281,20 +281,18 @@ public final class UNet {
                 encoded[j + 1] = recomputed(encoded[j + 1], down.buffers(),
                         () -> down.forward(encoded[level], Mode.TRAIN));
             }
-            INDArray gi = down.backward(g);
-            Tensors.release(g);
+            INDArray gi = down.backwardConsuming(g);
+            encoded[j + 1] = null;
             // The encoder map fed both this Down and a skip connection: its gradient is the sum.
             skipGrads[j].addInto(gi);
             Tensors.release(skipGrads[j].window());
-            Tensors.release(encoded[j + 1]);
             g = gi;
         }
         if (recompute) {
             encoded[0] = recomputed(encoded[0], inc.buffers(), () -> inc.forward(trainInput, Mode.TRAIN));
         }
-        INDArray dx = inc.backward(g);
-        Tensors.release(g, dx);
-        Tensors.release(encoded[0], trainInput);
+        INDArray dx = inc.backwardConsuming(g);
+        encoded[0] = null;
         forgetTraining();
         return dx;
     }

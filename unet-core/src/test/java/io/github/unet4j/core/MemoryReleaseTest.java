@@ -73,6 +73,22 @@ class MemoryReleaseTest {
     }
 
     @Test
+    void aConsumingBackwardAlsoFreesTheGradientAndTheOutputItWasHandedAndGivesTheSameResult() {
+        INDArray x = TestTensors.awayFromZero(1, DataType.FLOAT, 1, 2, 3, 3);
+        INDArray[] dx = new INDArray[2];
+        for (int consume = 0; consume < 2; consume++) {
+            Sequential s = new Sequential("s", List.of(new Probe(), new ReLU("relu", true), new Probe()));
+            INDArray y = s.forward(x, Mode.TRAIN);
+            INDArray g = TestTensors.awayFromZero(2, DataType.FLOAT, y.shape());
+            dx[consume] = consume == 1 ? s.backwardConsuming(g) : s.backward(g);
+            assertEquals(consume == 1, g.wasClosed(), "gradient freed only when handed over");
+            assertEquals(consume == 1, y.wasClosed(), "output freed only when handed over");
+            assertFalse(x.wasClosed());
+        }
+        assertEquals(dx[0], dx[1]);
+    }
+
+    @Test
     void inferenceFreesEachArrayOnceTheNextLayerHasRun() {
         Probe a = new Probe();
         Probe b = new Probe();

@@ -7,16 +7,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * glibc's malloc settings for this process, chosen for training: memory freed inside a step is
- * given back to the system promptly instead of kept in the allocator's heaps.
+ * glibc's malloc settings for the memory-lean mode ({@code --activations RECOMPUTE}): memory
+ * freed inside a training step is given back to the system promptly instead of kept in the
+ * allocator's heaps.
  *
  * <p>ND4J's native ops (oneDNN's reorders in particular) allocate and free hundreds of
  * megabytes of temporaries per training step. By default glibc keeps freed memory below a trim
  * threshold that grows with the largest block freed (up to 64 MB per heap) and serves
  * mid-sized blocks from heaps it rarely shrinks: measured on the paper's network, that kept
  * about 250 MB more resident at the peak of a step. {@code mallopt(M_TRIM_THRESHOLD, 1 MiB)}
- * (the same as the environment variable {@code MALLOC_TRIM_THRESHOLD_=1048576}) gives it back;
- * step times did not change measurably. An environment variable set by the user wins.
+ * (the same as the environment variable {@code MALLOC_TRIM_THRESHOLD_=1048576}) gives it back,
+ * at a price: the native ops' temporaries are then fresh memory every time (page faults, about
+ * 20% on a step of the paper's network with activations kept), so only the memory-lean mode
+ * asks for it. An environment variable set by the user wins.
  */
 public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
@@ -37,7 +40,7 @@ public final class NativeMemory {
 
     /**
      * Sets the trim threshold unless the environment sets it or the system is not Linux; logs
-     * what it did. Call first thing in a main, before ND4J starts its threads.
+     * what it did. Takes effect for memory freed from then on.
      *
      * @return what is in force, as {@link #describe()} says it
      */

@@ -122,12 +122,27 @@ public final class Up {
      * @return dL/dx and dL/dSkip
      */
     public Grads backward(INDArray gradOut) {
-        INDArray gConcat = conv.backward(gradOut);
+        return backward(gradOut, false);
+    }
+
+    /**
+     * As {@link #backward}, and also frees {@code gradOut} and the last forward output once dead
+     * (see {@link io.github.unet4j.core.layers.Sequential#backwardConsuming}).
+     *
+     * @param gradOut dL/dOutput, handed over
+     * @return dL/dx and dL/dSkip
+     */
+    public Grads backwardConsuming(INDArray gradOut) {
+        return backward(gradOut, true);
+    }
+
+    private Grads backward(INDArray gradOut, boolean consume) {
+        INDArray gConcat = consume ? conv.backwardConsuming(gradOut) : conv.backward(gradOut);
         Tensors.release(concatenated); // the convolution's input: dead after its backward
         concatenated = null;
         CropAndConcat.Grads g = concat.backward(gConcat);
         INDArray dx = up.backward(g.up());
-        Tensors.release(gConcat, gradOut);
+        Tensors.release(gConcat);
         clearCache();
         return new Grads(dx, g.skip());
     }

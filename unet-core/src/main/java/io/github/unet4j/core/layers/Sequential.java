@@ -78,32 +78,61 @@ public class Sequential implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOut) {
+        return backward(gradOut, false);
+    }
+
+    /**
+     * As {@link #backward}, and also frees {@code gradOut} and this Sequential's last forward
+     * output as soon as they are dead (inside, not after): for a caller that owns both and does
+     * not use them afterwards, as {@code UNet} does with its blocks. The caller must drop its
+     * references to them.
+     *
+     * @param gradOut dL/dOutput, handed over
+     * @return dL/dInput
+     */
+    public INDArray backwardConsuming(INDArray gradOut) {
+        return backward(gradOut, true);
+    }
+
+    private INDArray backward(INDArray gradOut, boolean consume) {
         INDArray[] outs = outputs;
         if (outs == null) {
             throw new IllegalStateException(getClass().getSimpleName() + " '" + name
                     + "': backward called without a forward in Mode.TRAIN before it");
         }
+        INDArray out = outs[outs.length - 1];
         INDArray g = gradOut;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            INDArray next = layers.get(i).backward(g);
-            if (g != gradOut) {
+            Layer layer = layers.get(i);
+            INDArray next = consume && g == gradOut && layer instanceof Sequential s
+                    ? s.backwardConsuming(g) : layer.backward(g);
+            if (consume) {
+                Tensors.release(g, next);
+            } else if (g != gradOut) {
                 // Not the output's memory either: an in-place ReLU's gradient lives in it, and the output is the caller's.
-                Tensors.release(g, gradOut, next, outs[outs.length - 1]);
+                Tensors.release(g, gradOut, next, out);
             }
             g = next;
-            releaseCreatedBy(i, outs);
+            releaseCreatedBy(i, outs, consume);
         }
         forget();
         return g;
     }
 
-    /** Frees layer i's output unless an earlier layer created it (in place) or it is the input or the output. */
-    private void releaseCreatedBy(int i, INDArray[] outs) {
+    /**
+     * Frees layer i's output unless an earlier layer created it (in place) or it is the input or
+     * (unless consumed) the output.
+     */
+    private void releaseCreatedBy(int i, INDArray[] outs, boolean consume) {
         INDArray o = outs[i];
         if (i > 0 && Tensors.sameMemory(o, outs[i - 1])) {
             return;
         }
-        Tensors.release(o, input, outs[outs.length - 1]);
+        if (consume) {
+            Tensors.release(o, input);
+        } else {
+            Tensors.release(o, input, outs[outs.length - 1]);
+        }
     }
 
     private void forget() {
@@ -117,7 +146,7 @@ public class Sequential implements Layer {
         INDArray[] outs = outputs;
         if (outs != null) {
             for (int i = outs.length - 1; i >= 0; i--) {
-                releaseCreatedBy(i, outs);
+                releaseCreatedBy(i, outs, false);
             }
         }
         layers.forEach(Layer::clearCache);

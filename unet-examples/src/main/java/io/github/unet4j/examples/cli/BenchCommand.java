@@ -117,6 +117,9 @@ public final class BenchCommand implements Callable<Integer> {
 
         out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after 1 warm-up%n", batch, repeats);
         out.println("backend: " + NativeBackend.describe());
+        if (activations == Activations.RECOMPUTE) {
+            NativeMemory.tune(); // the memory-lean mode: see NativeMemory
+        }
         out.println(NativeMemory.describe());
         out.println("activations: " + activations);
         out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),

@@ -50,6 +50,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void recomputeRunsTheMemoryLeanMode() {
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--only-main",
+                "--activations", "RECOMPUTE");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("activations: RECOMPUTE"), r.out());
+        assertTrue(r.out().contains("depth 3, 2 ch, tile 60, recompute"), r.out());
+        assertTrue(r.out().contains("malloc: "), r.out());
+        CommandRun bad = run("bench", "--activations", "SOMETIMES", "--only-main");
+        assertEquals(UnetCommand.USAGE_ERROR, bad.code());
+        assertTrue(bad.err().contains("--activations"), bad.err());
+    }
+
+    @Test
     void invalidTileIsAUsageError() {
         CommandRun r = run("bench", "--tile", "570", "--only-main");
         assertEquals(UnetCommand.USAGE_ERROR, r.code());
