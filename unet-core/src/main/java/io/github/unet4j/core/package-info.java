@@ -5,5 +5,7 @@
  * {@link io.github.unet4j.core.UNetConfig}; every part is a {@link io.github.unet4j.core.Layer}
  * with explicit forward and backward on ND4J's native ops, whose trainable tensors are
  * {@link io.github.unet4j.core.Parameter}s. Tensors are {@code [N, C, H, W]} (NCHW).
+ * {@link io.github.unet4j.core.Tensors} frees the network's arrays when they die and reuses
+ * their buffers; {@link io.github.unet4j.core.Activations} trades memory for time.
  */
 package io.github.unet4j.core;

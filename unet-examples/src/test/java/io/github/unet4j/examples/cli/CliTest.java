@@ -13,6 +13,7 @@ import io.github.unet4j.train.io.ImageIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,21 @@ class CliTest {
         assertEquals(0, w.code(), w.err());
         GrayImage wm = ImageIo.read(dir.resolve("w.tif"));
         assertEquals(BitDepth.FLOAT32, wm.depth());
+    }
+
+    @Test
+    void recomputingActivationsTrainsTheSameLosses(@TempDir Path dir) throws IOException {
+        Path data = dataset(dir.resolve("data"), 3, 40);
+        List<List<String>> losses = new java.util.ArrayList<>();
+        for (String mode : new String[] {"KEEP", "RECOMPUTE"}) {
+            Path out = dir.resolve(mode);
+            CommandRun t = run(train(data, out, "--activations", mode));
+            assertEquals(0, t.code(), t.err());
+            losses.add(Files.readAllLines(out.resolve("training-log.csv")).stream()
+                    .map(line -> line.split(",")[1]).toList());
+        }
+        assertEquals(5, losses.get(0).size(), "header and 4 steps");
+        assertEquals(losses.get(0), losses.get(1));
     }
 
     @Test

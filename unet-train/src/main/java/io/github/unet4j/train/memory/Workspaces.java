@@ -10,10 +10,11 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a unit of work (a training step, an inference batch) inside an ND4J workspace, so that
- * its temporary arrays come from one buffer reused every time instead of fresh off-heap memory
- * that is freed only when the garbage collector runs. Without it, memory grows by hundreds of
- * megabytes per step until a collection; with it, it stays flat.
+ * Runs a unit of work (a training step, an inference batch, one parameter's update) inside an
+ * ND4J workspace, so that its small temporary arrays come from one buffer reused every time
+ * instead of fresh off-heap memory that is freed only when the garbage collector runs. The
+ * network's own arrays do not go there: {@code UNet} runs outside any workspace and frees them
+ * itself as they die (see {@code core.Tensors}), which a workspace cannot do before its end.
  *
  * <p>Everything created inside is invalid afterwards: results must be read out (to Java values
  * or arrays) before returning, and long-lived arrays (parameters, gradients, optimiser state,
