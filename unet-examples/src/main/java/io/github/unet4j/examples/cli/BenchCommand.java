@@ -45,6 +45,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final long SEED = 42;
     private static final double LEARNING_RATE = 1e-4;
+    /**
+     * Untimed training steps first: the network's buffer pool (core.Tensors) settles over the
+     * first two or three steps, after which every step reuses it; training runs thousands.
+     */
+    private static final int TRAIN_WARMUPS = 3;
 
     @Mixin
     NetworkOptions network = new NetworkOptions();
@@ -55,7 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
     int batch = 1;
 
-    @Option(names = "--repeats", description = "Timed runs per measurement, after one warm-up; the median is "
+    @Option(names = "--repeats", description = "Timed runs per measurement, after warm-up (3 training steps, 1 of "
+            + "anything else); the median is "
             + "printed (default: ${DEFAULT-VALUE}).")
     int repeats = 3;
 
@@ -115,7 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
             small.outputSize(smallTile);
         }
 
-        out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after 1 warm-up%n", batch, repeats);
+        out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after warm-up (%d training steps, "
+                + "1 forward)%n", batch, repeats, TRAIN_WARMUPS);
         out.println("backend: " + NativeBackend.describe());
         if (activations == Activations.RECOMPUTE) {
             NativeMemory.tune(); // the memory-lean mode: see NativeMemory
@@ -247,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         Session s = new Session(config, size);
         progress(err, "  training steps");
         Tensors.resetPeak();
-        double train = Stopwatch.median(1, repeats, s::trainStep);
+        double train = Stopwatch.median(TRAIN_WARMUPS, repeats, s::trainStep);
         long peakKb = ProcessMemory.now().peakKb();
         long inUse = Tensors.peakInUseBytes();
         progress(err, "  forward passes");
