@@ -8,6 +8,7 @@ import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.Batch;
 import io.github.unet4j.train.data.TileSampler;
 import io.github.unet4j.train.loss.Loss;
+import io.github.unet4j.train.memory.NativeGarbage;
 import io.github.unet4j.train.memory.Workspaces;
 import io.github.unet4j.train.loss.LossResult;
 import io.github.unet4j.train.optim.Optimizer;
@@ -93,6 +94,7 @@ public final class Trainer {
         for (long step = start; step < config.iterations(); step++) {
             long t0 = System.nanoTime();
             double value = step(step);
+            NativeGarbage.collectIfDue();
             losses.add(value);
             if (losses.size() <= BASELINE_STEPS) {
                 baseline += value / BASELINE_STEPS;

@@ -10,6 +10,7 @@ import io.github.unet4j.core.Upsampling;
 import io.github.unet4j.examples.NativeBackend;
 import io.github.unet4j.examples.NativeMemory;
 import io.github.unet4j.train.loss.LossResult;
+import io.github.unet4j.train.memory.NativeGarbage;
 import io.github.unet4j.train.memory.Workspaces;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
 import io.github.unet4j.train.optim.Sgd;
@@ -279,6 +280,7 @@ public final class BenchCommand implements Callable<Integer> {
         double seconds = Stopwatch.seconds(() -> {
             for (int i = 0; i < memorySteps; i++) {
                 s.trainStep();
+                NativeGarbage.collectIfDue(); // as the trainer does between steps
             }
         });
         ProcessMemory after = ProcessMemory.now();

@@ -2,6 +2,7 @@ package io.github.unet4j.train.predict;
 
 import io.github.unet4j.train.augment.Sample;
 import io.github.unet4j.train.data.Crop;
+import io.github.unet4j.train.memory.NativeGarbage;
 import io.github.unet4j.train.memory.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,7 @@ public final class OverlapTile {
             float[] flat = Workspaces.run("unet4j-inference", () -> model.apply(
                     Nd4j.create(buf, new long[] {n, c, in, in}, DataType.FLOAT)).castTo(DataType.FLOAT).dup('c')
                     .data().asFloat());
+            NativeGarbage.collectIfDue();
             for (int b = 0; b < n; b++) {
                 int[] o = origins.get(start + b);
                 int rows = Math.min(out, height - o[0]);
