@@ -10,6 +10,7 @@ import io.github.unet4j.core.layers.CropAndConcat;
 import io.github.unet4j.core.layers.Dropout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -115,7 +116,7 @@ public final class UNet {
      * @param activations KEEP or RECOMPUTE
      */
     public void setActivations(Activations activations) {
-        this.activations = java.util.Objects.requireNonNull(activations, "activations");
+        this.activations = Objects.requireNonNull(activations, "activations");
     }
 
     /** @return the dropout layer at the end of the contracting path */

@@ -61,9 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
     int batch = 1;
 
-    @Option(names = "--repeats", description = "Timed runs per measurement, after warm-up (3 training steps, 1 of "
-            + "anything else); the median is "
-            + "printed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", description = "Timed runs per measurement, after untimed warm-up runs (3 training "
+            + "steps, 1 of anything else); the median is printed (default: ${DEFAULT-VALUE}).")
     int repeats = 3;
 
     @Option(names = "--only-main", description = "Skip the smaller configuration (and the memory-growth check, "
