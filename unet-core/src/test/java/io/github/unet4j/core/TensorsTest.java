@@ -52,19 +52,30 @@ class TensorsTest {
     }
 
     @Test
-    void aLongerBufferServesOnlyWithinTheSlack() {
-        INDArray a = Tensors.allocate(DataType.FLOAT, 1000);
+    void aLongerBufferServesWithinTheSlackOrWhenThePoolIsFull() {
+        // Millions of floats: arrays other tests of this thread left lent are small beside them.
+        INDArray big = Tensors.allocate(DataType.FLOAT, 5_000_000);
+        INDArray a = Tensors.allocate(DataType.FLOAT, 1_000_000);
         long addr = address(a);
         Tensors.release(a);
-        INDArray tooSmall = Tensors.allocate(DataType.FLOAT, 800); // 25% shorter: not served
-        assertNotEquals(addr, address(tooSmall));
-        INDArray close = Tensors.allocate(DataType.FLOAT, 900); // 10% shorter: served
+        // Room to grow (in use + idle + new within the most ever in use + slack): new memory.
+        INDArray small = Tensors.allocate(DataType.FLOAT, 100_000);
+        assertNotEquals(addr, address(small));
+        Tensors.release(small);
+        INDArray close = Tensors.allocate(DataType.FLOAT, 950_000); // 5% shorter: served
         assertEquals(addr, address(close));
-        assertEquals(900, close.length());
+        assertEquals(950_000, close.length());
         close.assign(1);
-        assertEquals(900, close.sumNumber().doubleValue(), 0);
+        assertEquals(950_000, close.sumNumber().doubleValue(), 0);
         Tensors.release(close);
-        assertEquals(1000 * 4, Tensors.pooledBytes(), "the whole buffer goes back");
+        assertEquals((1_000_000 + 100_000) * 4, Tensors.pooledBytes(), "the whole buffer goes back");
+        long bigAddr = address(big);
+        Tensors.release(big);
+        // No room to grow: the shortest idle buffer that is long enough serves, however long.
+        INDArray half = Tensors.allocate(DataType.FLOAT, 3_000_000);
+        assertEquals(bigAddr, address(half));
+        assertEquals((1_000_000 + 100_000) * 4, Tensors.pooledBytes());
+        Tensors.release(half);
     }
 
     @Test

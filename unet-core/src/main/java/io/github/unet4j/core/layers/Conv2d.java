@@ -89,28 +89,81 @@ public final class Conv2d implements Layer {
     }
 
     /**
+     * VALID convolutions run over bands of output rows ({@link RowBands}); SAME ones in one call,
+     * as their zero padding of the top and bottom rows cannot be split.
+     *
      * @param x {@code [N, inC, H, W]}
      * @return {@code [N, outC, H', W']}, see the class comment for H'
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
-        outputShape(x.shape());
+        long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        return NativeOps.conv2d(x, weight.value(), bias == null ? null : bias.value(), kernel, padding);
+        INDArray b = bias == null ? null : bias.value();
+        List<RowBands.Band> bands = bands(x.shape(), outShape);
+        if (bands.size() == 1) {
+            return NativeOps.conv2d(x, weight.value(), b, kernel, padding);
+        }
+        INDArray y = Tensors.allocate(x.dataType(), outShape);
+        for (RowBands.Band band : bands) {
+            NativeOps.conv2dInto(RowBands.rows(x, band.from(), band.to() + kernel - 1), weight.value(), b, kernel,
+                    padding, RowBands.rows(y, band.from(), band.to()));
+        }
+        return y;
     }
 
+    private List<RowBands.Band> bands(long[] in, long[] out) {
+        long bytesPerRow = in[0] * (in[1] * in[3] + out[1] * out[3]) * weight.value().dataType().width();
+        return padding == Padding.VALID ? RowBands.of(out[2], bytesPerRow) : List.of(new RowBands.Band(0, out[2]));
+    }
+
+    /**
+     * Over bands as in forward. The input rows of neighbouring bands overlap by k - 1, so each
+     * band's input gradient is written over the rows the previous band left and those rows'
+     * previous values are added back.
+     */
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, what());
-        INDArray[] g = NativeOps.conv2dBackward(x, weight.value(), bias == null ? null : bias.value(), gradOut,
-                kernel, padding);
-        weight.accumulate(g[1]);
-        if (bias != null) {
-            bias.accumulate(g[2]);
+        INDArray b = bias == null ? null : bias.value();
+        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
+        if (bands.size() == 1) {
+            INDArray[] g = NativeOps.conv2dBackward(x, weight.value(), b, gradOut, kernel, padding);
+            accumulate(g[1], b == null ? null : g[2]);
+            NativeOps.releaseParameterGrads(g);
+            input = null;
+            return g[0];
         }
-        NativeOps.releaseParameterGrads(g);
+        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
+        INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
+        INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
+        long[] s = x.shape();
+        INDArray overlap = kernel > 1 ? Tensors.allocate(x.dataType(), s[0], s[1], kernel - 1, s[3]) : null;
+        for (RowBands.Band band : bands) {
+            INDArray dxBand = RowBands.rows(dx, band.from(), band.to() + kernel - 1);
+            INDArray shared = overlap == null || band.first() ? null : RowBands.rows(dx, band.from(), band.from() + kernel - 1);
+            if (shared != null) {
+                overlap.assign(shared);
+            }
+            NativeOps.conv2dBackwardInto(RowBands.rows(x, band.from(), band.to() + kernel - 1), weight.value(), b,
+                    RowBands.rows(gradOut, band.from(), band.to()), kernel, padding, dxBand, dw, db);
+            if (shared != null) {
+                shared.addi(overlap);
+            }
+            accumulate(dw, db);
+        }
+        Tensors.release(overlap);
+        Tensors.release(dw);
+        Tensors.release(db);
         input = null;
-        return g[0];
+        return dx;
+    }
+
+    private void accumulate(INDArray dw, INDArray db) {
+        weight.accumulate(dw);
+        if (bias != null) {
+            bias.accumulate(db);
+        }
     }
 
     @Override

@@ -68,27 +68,67 @@ public final class ConvTranspose2d implements Layer {
     }
 
     /**
+     * Runs over bands of input rows ({@link RowBands}): input rows {@code [r, e)} make output
+     * rows {@code [2r, 2e)}, so bands do not overlap.
+     *
      * @param x {@code [N, inC, H, W]}
      * @return {@code [N, outC, 2H, 2W]}
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
-        outputShape(x.shape());
+        long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        return NativeOps.deconv2d(x, weight.value(), bias == null ? null : bias.value(), K);
+        INDArray b = bias == null ? null : bias.value();
+        List<RowBands.Band> bands = bands(x.shape(), outShape);
+        if (bands.size() == 1) {
+            return NativeOps.deconv2d(x, weight.value(), b, K);
+        }
+        INDArray y = Tensors.allocate(x.dataType(), outShape);
+        for (RowBands.Band band : bands) {
+            NativeOps.deconv2dInto(RowBands.rows(x, band.from(), band.to()), weight.value(), b, K,
+                    RowBands.rows(y, band.from() * K, band.to() * K));
+        }
+        return y;
+    }
+
+    /** Bands of input rows; bytes per input row count the K output rows it makes. */
+    private List<RowBands.Band> bands(long[] in, long[] out) {
+        long bytesPerRow = in[0] * (in[1] * in[3] + K * out[1] * out[3]) * weight.value().dataType().width();
+        return RowBands.of(in[2], bytesPerRow);
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "ConvTranspose2d '" + name + "'");
-        INDArray[] g = NativeOps.deconv2dBackward(x, weight.value(), bias == null ? null : bias.value(), gradOut, K);
-        weight.accumulate(g[1]);
-        if (bias != null) {
-            bias.accumulate(g[2]);
+        INDArray b = bias == null ? null : bias.value();
+        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
+        if (bands.size() == 1) {
+            INDArray[] g = NativeOps.deconv2dBackward(x, weight.value(), b, gradOut, K);
+            accumulate(g[1], b == null ? null : g[2]);
+            NativeOps.releaseParameterGrads(g);
+            input = null;
+            return g[0];
         }
-        NativeOps.releaseParameterGrads(g);
+        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
+        INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
+        INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
+        for (RowBands.Band band : bands) {
+            NativeOps.deconv2dBackwardInto(RowBands.rows(x, band.from(), band.to()), weight.value(), b,
+                    RowBands.rows(gradOut, band.from() * K, band.to() * K), K,
+                    RowBands.rows(dx, band.from(), band.to()), dw, db);
+            accumulate(dw, db);
+        }
+        Tensors.release(dw);
+        Tensors.release(db);
         input = null;
-        return g[0];
+        return dx;
+    }
+
+    private void accumulate(INDArray dw, INDArray db) {
+        weight.accumulate(dw);
+        if (bias != null) {
+            bias.accumulate(db);
+        }
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -42,19 +45,47 @@ public final class MaxPool2d implements Layer {
     }
 
     /**
+     * Runs over bands of output rows ({@link RowBands}): output rows {@code [r, e)} come from
+     * input rows {@code [2r, 2e)}, so bands do not overlap.
+     *
      * @param x {@code [N, C, H, W]}, H and W even
      * @return {@code [N, C, H/2, W/2]}
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
-        outputShape(x.shape());
+        long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        return NativeOps.maxPool2d(x, K);
+        List<RowBands.Band> bands = bands(x.shape(), outShape, x.dataType());
+        if (bands.size() == 1) {
+            return NativeOps.maxPool2d(x, K);
+        }
+        INDArray y = Tensors.allocate(x.dataType(), outShape);
+        for (RowBands.Band band : bands) {
+            NativeOps.maxPool2dInto(RowBands.rows(x, band.from() * K, band.to() * K), K,
+                    RowBands.rows(y, band.from(), band.to()));
+        }
+        return y;
+    }
+
+    /** Bands of output rows; bytes per output row count the K input rows it reads. */
+    private static List<RowBands.Band> bands(long[] in, long[] out, DataType dtype) {
+        return RowBands.of(out[2], in[0] * in[1] * (K * in[3] + out[3]) * dtype.width());
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        INDArray dx = NativeOps.maxPool2dBackward(Cache.require(input, "MaxPool2d '" + name + "'"), gradOut, K);
+        INDArray x = Cache.require(input, "MaxPool2d '" + name + "'");
+        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape(), x.dataType());
+        INDArray dx;
+        if (bands.size() == 1) {
+            dx = NativeOps.maxPool2dBackward(x, gradOut, K);
+        } else {
+            dx = Tensors.allocate(x.dataType(), x.shape());
+            for (RowBands.Band band : bands) {
+                NativeOps.maxPool2dBackwardInto(RowBands.rows(x, band.from() * K, band.to() * K),
+                        RowBands.rows(gradOut, band.from(), band.to()), K, RowBands.rows(dx, band.from() * K, band.to() * K));
+            }
+        }
         input = null;
         return dx;
     }

@@ -36,6 +36,11 @@ final class NativeOps {
         return Nd4j.exec(custom);
     }
 
+    /** Runs an op into the given outputs (which may be views: the banded layers pass row bands). */
+    static void execInto(String op, int[] iArgs, INDArray[] inputs, INDArray... outputs) {
+        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs).addIntegerArguments(iArgs).build());
+    }
+
     /** Frees the parameter gradients {dw, db} of a _bp op's outputs {dx, dw, db} once they are accumulated. */
     static void releaseParameterGrads(INDArray[] g) {
         for (int i = 1; i < g.length; i++) {
@@ -57,6 +62,19 @@ final class NativeOps {
         return exec("conv2d", convArgs(k, 1, padding), new double[0], in)[0];
     }
 
+    /** conv2d into out; x, out may be row bands of larger arrays. */
+    static void conv2dInto(INDArray x, INDArray w, INDArray b, int k, Padding padding, INDArray out) {
+        execInto("conv2d", convArgs(k, 1, padding), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b}, out);
+    }
+
+    /** conv2d_bp into {dx, dw, db} (db null without bias); x, gradOut, dx may be row bands. */
+    static void conv2dBackwardInto(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, Padding padding,
+            INDArray dx, INDArray dw, INDArray db) {
+        execInto("conv2d_bp", convArgs(k, 1, padding),
+                b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
+                b == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db});
+    }
+
     /** conv2d_bp: returns {dx, dw, db} (db absent without bias). */
     static INDArray[] conv2dBackward(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, Padding padding) {
         INDArray[] in = b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut};
@@ -75,6 +93,18 @@ final class NativeOps {
         return exec("deconv2d_bp", convArgs2(k), new double[0], in);
     }
 
+    /** deconv2d into out; x, out may be row bands. */
+    static void deconv2dInto(INDArray x, INDArray w, INDArray b, int k, INDArray out) {
+        execInto("deconv2d", convArgs2(k), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b}, out);
+    }
+
+    /** deconv2d_bp into {dx, dw, db} (db null without bias); x, gradOut, dx may be row bands. */
+    static void deconv2dBackwardInto(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, INDArray dx,
+            INDArray dw, INDArray db) {
+        execInto("deconv2d_bp", convArgs2(k), b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
+                b == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db});
+    }
+
     private static int[] convArgs2(int k) {
         return convArgs(k, k, Padding.VALID);
     }
@@ -86,6 +116,16 @@ final class NativeOps {
     /** maxpool2d with kernel = stride = k, VALID. */
     static INDArray maxPool2d(INDArray x, int k) {
         return exec("maxpool2d", poolArgs(k), new double[0], x)[0];
+    }
+
+    /** maxpool2d into out; x, out may be row bands. */
+    static void maxPool2dInto(INDArray x, int k, INDArray out) {
+        execInto("maxpool2d", poolArgs(k), new INDArray[] {x}, out);
+    }
+
+    /** maxpool2d_bp into dx; all may be row bands. */
+    static void maxPool2dBackwardInto(INDArray x, INDArray gradOut, int k, INDArray dx) {
+        execInto("maxpool2d_bp", poolArgs(k), new INDArray[] {x, gradOut}, dx);
     }
 
     /** maxpool2d_bp: returns dx. */
