@@ -28,6 +28,7 @@ public final class IsbiPredict {
      * @throws Exception if the checkpoint or images cannot be read or the maps written
      */
     public static void main(String[] args) throws Exception {
+        NativeMemory.tune();
         NativeBackend.select();
         Checkpoint checkpoint = Checkpoint.load(Path.of(args.length > 0 ? args[0] : "runs/isbi-example.zip"));
         Path out = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "runs/isbi-example"));

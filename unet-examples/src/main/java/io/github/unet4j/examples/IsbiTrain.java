@@ -34,6 +34,7 @@ public final class IsbiTrain {
      * @throws Exception if the data cannot be read or the checkpoint written
      */
     public static void main(String[] args) throws Exception {
+        NativeMemory.tune();
         NativeBackend.select();
         long steps = args.length > 0 ? Long.parseLong(args[0]) : 2500;
         Path checkpoint = Path.of(args.length > 1 ? args[1] : "runs/isbi-example.zip");

@@ -2,32 +2,40 @@ package io.github.unet4j.examples;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * glibc's malloc settings for the memory-lean mode ({@code --activations RECOMPUTE}): memory
- * freed inside a training step is given back to the system promptly instead of kept in the
- * allocator's heaps.
+ * glibc's malloc settings for the network's native memory, applied by the examples and the
+ * {@code unet} command at start-up (library users can do the same with the environment
+ * variables {@code MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_ARENA_MAX=2}).
  *
- * <p>ND4J's native ops (oneDNN's reorders in particular) allocate and free hundreds of
- * megabytes of temporaries per training step. By default glibc keeps freed memory below a trim
- * threshold that grows with the largest block freed (up to 64 MB per heap) and serves
- * mid-sized blocks from heaps it rarely shrinks: measured on the paper's network, that kept
- * about 250 MB more resident at the peak of a step. {@code mallopt(M_TRIM_THRESHOLD, 1 MiB)}
- * (the same as the environment variable {@code MALLOC_TRIM_THRESHOLD_=1048576}) gives it back,
- * at a price: the native ops' temporaries are then fresh memory every time (page faults, about
- * 20% on a step of the paper's network with activations kept), so only the memory-lean mode
- * asks for it. An environment variable set by the user wins.
+ * <p>Why: the network's large arrays (parameters, and the pooled activations and gradients of
+ * {@code core.Tensors}) live as long as training; the native ops' temporaries (oneDNN's
+ * reorders into its blocked layout) are allocated and freed inside each op call, at most a few
+ * MB each because the largest ops run over row bands ({@code core.layers.RowBands}). By default
+ * glibc raises its mmap threshold as large blocks are freed, so both kinds end up interleaved in
+ * its heaps (one per thread, up to 8 per core), where freed space is kept and fragments: on the
+ * paper's network, 180-230 MB free inside the heaps at rest and a peak 80-140 MB higher than
+ * with these settings. A fixed mmap threshold of {@value #MMAP_THRESHOLD} bytes maps every larger
+ * block directly (returned whole when freed) and leaves the heaps to the small temporaries,
+ * reused from call to call; two heaps ({@value #ARENA_MAX}) instead of one per thread keep them
+ * in fewer places. If any of glibc's malloc environment variables is set, the user is in charge
+ * and nothing is changed.
  */
 public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
-    /** The environment variable that sets the same thing; if present, it is left in charge. */
-    public static final String ENV = "MALLOC_TRIM_THRESHOLD_";
-    /** Bytes: free memory above this at the top of a heap is returned to the system. */
-    public static final int TRIM_THRESHOLD = 1 << 20;
-    private static final int M_TRIM_THRESHOLD = -1;
+    /** glibc's environment variables for the same settings; if one is present, nothing is tuned. */
+    public static final List<String> ENV = List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_ARENA_MAX",
+            "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES");
+    /** Bytes: blocks this large or larger are mapped directly, not served from malloc's heaps. */
+    public static final int MMAP_THRESHOLD = 4 << 20;
+    /** malloc heaps (arenas) at most. */
+    public static final int ARENA_MAX = 2;
+    private static final int M_MMAP_THRESHOLD = -3;
+    private static final int M_ARENA_MAX = -8;
     private static String state = "malloc: glibc defaults (not tuned)";
 
     /** The C library function used. */
@@ -39,22 +47,25 @@ public final class NativeMemory {
     }
 
     /**
-     * Sets the trim threshold unless the environment sets it or the system is not Linux; logs
-     * what it did. Takes effect for memory freed from then on.
+     * Applies the settings unless the environment sets malloc's or the system is not Linux; logs
+     * what it did. Takes effect for memory allocated from then on, so call it first thing.
      *
      * @return what is in force, as {@link #describe()} says it
      */
     public static synchronized String tune() {
-        if (System.getenv(ENV) != null) {
-            state = "malloc: trim threshold " + System.getenv(ENV) + " from " + ENV;
+        String fromEnv = ENV.stream().filter(v -> System.getenv(v) != null).findFirst().orElse(null);
+        if (fromEnv != null) {
+            state = "malloc: as the environment sets it (" + fromEnv + " is set)";
         } else if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             state = "malloc: system defaults (" + System.getProperty("os.name") + ", not Linux)";
         } else {
             try {
                 CLibrary c = Native.loadLibrary("c", CLibrary.class);
-                state = c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
-                        ? "malloc: trim threshold " + TRIM_THRESHOLD + " bytes (mallopt)"
-                        : "malloc: glibc defaults (mallopt refused the trim threshold)";
+                boolean mmap = c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1;
+                boolean arenas = c.mallopt(M_ARENA_MAX, ARENA_MAX) == 1;
+                state = mmap && arenas
+                        ? "malloc: mmap threshold " + MMAP_THRESHOLD + " bytes, " + ARENA_MAX + " arenas (mallopt)"
+                        : "malloc: glibc defaults (mallopt refused: mmap threshold " + mmap + ", arenas " + arenas + ")";
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 state = "malloc: glibc defaults (mallopt unavailable: " + e.getMessage() + ")";
             }

@@ -7,17 +7,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The glibc trim threshold of the memory-lean mode. */
+/** The malloc settings applied at start-up. */
 class NativeMemoryTest {
 
     @Test
-    void setsTheTrimThresholdOnLinuxUnlessTheEnvironmentDoes() {
+    void setsTheMmapThresholdAndArenasOnLinuxUnlessTheEnvironmentDoes() {
         assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "Linux only");
         String state = NativeMemory.tune();
-        if (System.getenv(NativeMemory.ENV) != null) {
-            assertTrue(state.contains("from " + NativeMemory.ENV), state);
+        if (NativeMemory.ENV.stream().anyMatch(v -> System.getenv(v) != null)) {
+            assertTrue(state.startsWith("malloc: as the environment sets it"), state);
         } else {
-            assertEquals("malloc: trim threshold " + NativeMemory.TRIM_THRESHOLD + " bytes (mallopt)", state);
+            assertEquals("malloc: mmap threshold " + NativeMemory.MMAP_THRESHOLD + " bytes, " + NativeMemory.ARENA_MAX
+                    + " arenas (mallopt)", state);
         }
         assertEquals(state, NativeMemory.describe());
     }

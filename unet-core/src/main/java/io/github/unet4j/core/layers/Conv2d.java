@@ -112,9 +112,14 @@ public final class Conv2d implements Layer {
         return y;
     }
 
+    private long weightBytes() {
+        return weight.value().length() * weight.value().dataType().width();
+    }
+
     private List<RowBands.Band> bands(long[] in, long[] out) {
         long bytesPerRow = in[0] * (in[1] * in[3] + out[1] * out[3]) * weight.value().dataType().width();
-        return padding == Padding.VALID ? RowBands.of(out[2], bytesPerRow) : List.of(new RowBands.Band(0, out[2]));
+        return padding == Padding.VALID ? RowBands.of(out[2], bytesPerRow, weightBytes())
+                : List.of(new RowBands.Band(0, out[2]));
     }
 
     /**
@@ -141,7 +146,8 @@ public final class Conv2d implements Layer {
         INDArray overlap = kernel > 1 ? Tensors.allocate(x.dataType(), s[0], s[1], kernel - 1, s[3]) : null;
         for (RowBands.Band band : bands) {
             INDArray dxBand = RowBands.rows(dx, band.from(), band.to() + kernel - 1);
-            INDArray shared = overlap == null || band.first() ? null : RowBands.rows(dx, band.from(), band.from() + kernel - 1);
+            INDArray shared = overlap == null || band.first() ? null
+                    : RowBands.rows(dx, band.from(), band.from() + kernel - 1);
             if (shared != null) {
                 overlap.assign(shared);
             }

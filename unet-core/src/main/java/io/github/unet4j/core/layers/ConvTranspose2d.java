@@ -94,7 +94,7 @@ public final class ConvTranspose2d implements Layer {
     /** Bands of input rows; bytes per input row count the K output rows it makes. */
     private List<RowBands.Band> bands(long[] in, long[] out) {
         long bytesPerRow = in[0] * (in[1] * in[3] + K * out[1] * out[3]) * weight.value().dataType().width();
-        return RowBands.of(in[2], bytesPerRow);
+        return RowBands.of(in[2], bytesPerRow, weight.value().length() * weight.value().dataType().width());
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class MaxPool2d implements Layer {
 
     /** Bands of output rows; bytes per output row count the K input rows it reads. */
     private static List<RowBands.Band> bands(long[] in, long[] out, DataType dtype) {
-        return RowBands.of(out[2], in[0] * in[1] * (K * in[3] + out[3]) * dtype.width());
+        return RowBands.of(out[2], in[0] * in[1] * (K * in[3] + out[3]) * dtype.width(), 0);
     }
 
     @Override
@@ -83,7 +83,8 @@ public final class MaxPool2d implements Layer {
             dx = Tensors.allocate(x.dataType(), x.shape());
             for (RowBands.Band band : bands) {
                 NativeOps.maxPool2dBackwardInto(RowBands.rows(x, band.from() * K, band.to() * K),
-                        RowBands.rows(gradOut, band.from(), band.to()), K, RowBands.rows(dx, band.from() * K, band.to() * K));
+                        RowBands.rows(gradOut, band.from(), band.to()), K,
+                        RowBands.rows(dx, band.from() * K, band.to() * K));
             }
         }
         input = null;

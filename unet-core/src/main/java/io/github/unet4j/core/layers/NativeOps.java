@@ -101,7 +101,8 @@ final class NativeOps {
     /** deconv2d_bp into {dx, dw, db} (db null without bias); x, gradOut, dx may be row bands. */
     static void deconv2dBackwardInto(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, INDArray dx,
             INDArray dw, INDArray db) {
-        execInto("deconv2d_bp", convArgs2(k), b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
+        execInto("deconv2d_bp", convArgs2(k),
+                b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
                 b == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db});
     }
 

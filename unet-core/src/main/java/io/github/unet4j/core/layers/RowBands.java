@@ -73,10 +73,16 @@ public final class RowBands {
     /**
      * @param rows        output rows of the op
      * @param bytesPerRow input plus output bytes per output row
+     * @param weightBytes bytes of the op's weights, which every call reorders whole (and in
+     *                    backward also their gradient): a band is at least 4x that, so that deep
+     *                    layers with large kernels and small maps are not split into calls that
+     *                    mostly move weights (the paper's bottom convolution would reorder 75 MB
+     *                    per band)
      * @return the bands, in order; a single band when everything fits
      */
-    static List<Band> of(long rows, long bytesPerRow) {
-        long per = Math.max(1, bandBytes / Math.max(1, bytesPerRow));
+    static List<Band> of(long rows, long bytesPerRow, long weightBytes) {
+        long band = Math.max(bandBytes, 4 * weightBytes);
+        long per = Math.max(1, band / Math.max(1, bytesPerRow));
         List<Band> bands = new ArrayList<>();
         for (long r = 0; r < rows; r += per) {
             bands.add(new Band(r, Math.min(rows, r + per)));

@@ -74,7 +74,8 @@ class RowBandsTest {
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             double tolerance = dt == DataType.FLOAT ? 1e-6 : 1e-13;
             List<INDArray> whole = run(c, dt, Long.MAX_VALUE);
-            // One row per band, then about five rows per band with a shorter last one.
+            // The smallest bands the layer allows (a few rows: at least 4x the weights' bytes),
+            // then about five rows per band with a shorter last one.
             long rowBytes = c.shape()[0] * c.shape()[1] * c.shape()[3] * dt.width() * 2;
             for (long bytes : new long[] {1, 5 * rowBytes}) {
                 List<INDArray> banded = run(c, dt, bytes);
@@ -90,7 +91,7 @@ class RowBandsTest {
     @Test
     void bandsCoverTheRowsInOrder() {
         RowBands.setBandBytes(1000);
-        List<RowBands.Band> bands = RowBands.of(23, 200);
+        List<RowBands.Band> bands = RowBands.of(23, 200, 0);
         assertEquals(5, bands.size());
         long next = 0;
         for (RowBands.Band b : bands) {
@@ -99,8 +100,9 @@ class RowBandsTest {
             next = b.to();
         }
         assertEquals(23, next);
-        assertEquals(List.of(new RowBands.Band(0, 23)), RowBands.of(23, 10));
-        assertEquals(7, RowBands.of(7, 5000).size(), "at least one row per band");
+        assertEquals(List.of(new RowBands.Band(0, 23)), RowBands.of(23, 10, 0));
+        assertEquals(7, RowBands.of(7, 5000, 0).size(), "at least one row per band");
+        assertEquals(3, RowBands.of(23, 200, 500).size(), "a band holds at least 4x the weights: 10 rows");
     }
 
     @Test

@@ -124,9 +124,6 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after warm-up (%d training steps, "
                 + "1 forward)%n", batch, repeats, TRAIN_WARMUPS);
         out.println("backend: " + NativeBackend.describe());
-        if (activations == Activations.RECOMPUTE) {
-            NativeMemory.tune(); // the memory-lean mode: see NativeMemory
-        }
         out.println(NativeMemory.describe());
         out.println("activations: " + activations);
         out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),
@@ -226,7 +223,10 @@ public final class BenchCommand implements Callable<Integer> {
             target = Nd4j.create(ids, new long[] {batch, outSize, outSize}, 'c');
         }
 
-        /** zeroGrad, forward, loss gradient, backward, SGD step, in a workspace: what the trainer does per step. */
+        /**
+         * zeroGrad, forward, loss gradient, backward, SGD step, in a workspace, then the
+         * garbage collection due: what the trainer does per step.
+         */
         void trainStep() {
             Workspaces.run("unet4j-train-step", () -> {
                 net.zeroGrad();
@@ -237,6 +237,7 @@ public final class BenchCommand implements Callable<Integer> {
                 sgd.step();
                 return r.value();
             });
+            NativeGarbage.collectIfDue();
         }
 
         /** A forward pass in inference mode, in a workspace as overlap-tile inference runs it. */
@@ -279,7 +280,6 @@ public final class BenchCommand implements Callable<Integer> {
         double seconds = Stopwatch.seconds(() -> {
             for (int i = 0; i < memorySteps; i++) {
                 s.trainStep();
-                NativeGarbage.collectIfDue(); // as the trainer does between steps
             }
         });
         ProcessMemory after = ProcessMemory.now();

@@ -142,9 +142,6 @@ public final class TrainCommand implements Callable<Integer> {
         List<Sample> samples = train.samples(norm, wm);
         UNet net = new UNet(config, DataType.FLOAT, seed);
         net.setActivations(activations);
-        if (activations == Activations.RECOMPUTE) {
-            NativeMemory.tune(); // the memory-lean mode: see NativeMemory
-        }
         Optimizer opt = optimizer(net);
         Path ckpt = out.resolve("model.zip");
         if (resume && Files.exists(ckpt)) {

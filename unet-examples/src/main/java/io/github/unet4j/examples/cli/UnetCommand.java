@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.examples.NativeMemory;
 import io.github.unet4j.train.DivergenceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +59,7 @@ public final class UnetCommand implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        NativeMemory.tune();
         NativeBackend.select();
         System.exit(commandLine().execute(args));
     }
