@@ -18,7 +18,7 @@ class NativeMemoryTest {
             assertTrue(state.startsWith("malloc: as the environment sets it"), state);
         } else {
             assertEquals("malloc: mmap threshold " + NativeMemory.MMAP_THRESHOLD + " bytes, " + NativeMemory.ARENA_MAX
-                    + " arenas (mallopt)", state);
+                    + " arenas (mallopt), trimmed after each native-garbage collection", state);
         }
         assertEquals(state, NativeMemory.describe());
     }
