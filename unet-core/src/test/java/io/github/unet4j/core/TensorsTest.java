@@ -71,7 +71,7 @@ class TensorsTest {
         assertEquals((1_000_000 + 100_000) * 4, Tensors.pooledBytes(), "the whole buffer goes back");
         long bigAddr = address(big);
         Tensors.release(big);
-        // No room to grow: the shortest idle buffer that is long enough serves, however long.
+        // No room to grow: the shortest idle buffer that is long enough serves (up to 8x as long).
         INDArray half = Tensors.allocate(DataType.FLOAT, 3_000_000);
         assertEquals(bigAddr, address(half));
         assertEquals((1_000_000 + 100_000) * 4, Tensors.pooledBytes());
