@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * garbage collector finalises its Java object, so a training step of the paper's network piled
  * up gigabytes; freeing it promptly instead made every large array fresh memory, whose first
  * touch (page faults) cost more than a third of the step. Reusing buffers gives both: memory
- * close to the arrays actually alive, and no fresh pages after the first step. A workspace per
+ * close to the arrays actually alive, and few fresh pages after the first steps. A workspace per
  * step cannot do this: it frees nothing until the step ends.
  *
  * <p>Rules: only arrays that own their whole buffer go back to the pool; views and reshapes
@@ -43,7 +43,6 @@ public final class Tensors {
         long heldBytes;
         long peakLentBytes;
         long maxLentBytes;
-        long freshBytes;
     }
 
     /**
@@ -111,9 +110,6 @@ public final class Tensors {
                 evictFor(pool, bytes);
             }
         }
-        if (b == null) {
-            pool.freshBytes += bytes;
-        }
         INDArray a = b == null ? Nd4j.createUninitializedDetached(dtype, shape)
                 : Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
         DataBuffer buffer = root(a.data());
@@ -139,9 +135,9 @@ public final class Tensors {
     }
 
     /**
-     * Before new memory is taken with no room to grow and no idle buffer long enough: frees idle
-     * buffers (all shorter than needed), largest first, until in use + idle + the new array fit
-     * the limit. Without it the pool would keep buffers of one size idle while it grows buffers
+     * Before new memory is taken with no room to grow and no idle buffer of a usable length
+     * (long enough, and at most {@link #FALLBACK} times as long): frees idle buffers, largest
+     * first, until in use + idle + the new array fit the limit. Without it the pool would keep buffers of one size idle while it grows buffers
      * of another (the contracting path's maps are a little larger than the expanding path's);
      * with it the pool stays close to the most ever in use.
      */
@@ -241,14 +237,6 @@ public final class Tensors {
     /** @return bytes held by this thread's pool for reuse, not in use by any array */
     public static long pooledBytes() {
         return POOL.get().idleBytes;
-    }
-
-    /**
-     * @return bytes of new memory {@link #allocate} has taken on this thread so far (requests
-     *         no idle buffer could serve); in steady state a training step should add nothing
-     */
-    public static long freshBytes() {
-        return POOL.get().freshBytes;
     }
 
     /**

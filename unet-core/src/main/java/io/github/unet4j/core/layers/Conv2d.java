@@ -100,26 +100,24 @@ public final class Conv2d implements Layer {
         long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
         INDArray b = bias == null ? null : bias.value();
-        List<RowBands.Band> bands = bands(x.shape(), outShape);
-        if (bands.size() == 1) {
-            return NativeOps.conv2d(x, weight.value(), b, kernel, padding);
-        }
         INDArray y = Tensors.allocate(x.dataType(), outShape);
-        for (RowBands.Band band : bands) {
-            NativeOps.conv2dInto(RowBands.rows(x, band.from(), band.to() + kernel - 1), weight.value(), b, kernel,
-                    padding, RowBands.rows(y, band.from(), band.to()));
+        for (RowBands.Band band : bands(x.shape(), outShape)) {
+            NativeOps.conv2dInto(inputRows(x, band), weight.value(), b, kernel, padding,
+                    RowBands.rows(y, band.from(), band.to()));
         }
         return y;
     }
 
-    private long weightBytes() {
-        return weight.value().length() * weight.value().dataType().width();
+    private List<RowBands.Band> bands(long[] in, long[] out) {
+        int width = weight.value().dataType().width();
+        long bytesPerRow = in[0] * (in[1] * in[3] + out[1] * out[3]) * width;
+        return padding == Padding.VALID ? RowBands.of(out[2], bytesPerRow, weight.value().length() * width)
+                : List.of(new RowBands.Band(0, out[2]));
     }
 
-    private List<RowBands.Band> bands(long[] in, long[] out) {
-        long bytesPerRow = in[0] * (in[1] * in[3] + out[1] * out[3]) * weight.value().dataType().width();
-        return padding == Padding.VALID ? RowBands.of(out[2], bytesPerRow, weightBytes())
-                : List.of(new RowBands.Band(0, out[2]));
+    /** The input rows a band of output rows reads: k - 1 more (all of them for SAME's single band). */
+    private INDArray inputRows(INDArray a, RowBands.Band band) {
+        return RowBands.rows(a, band.from(), Math.min(a.size(2), band.to() + kernel - 1));
     }
 
     /**
@@ -131,45 +129,31 @@ public final class Conv2d implements Layer {
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, what());
         INDArray b = bias == null ? null : bias.value();
-        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
-        if (bands.size() == 1) {
-            INDArray[] g = NativeOps.conv2dBackward(x, weight.value(), b, gradOut, kernel, padding);
-            accumulate(g[1], b == null ? null : g[2]);
-            NativeOps.releaseParameterGrads(g);
-            input = null;
-            return g[0];
-        }
         INDArray dx = Tensors.allocate(x.dataType(), x.shape());
         INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
         INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
+        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
         long[] s = x.shape();
-        INDArray overlap = kernel > 1 ? Tensors.allocate(x.dataType(), s[0], s[1], kernel - 1, s[3]) : null;
+        INDArray overlap = kernel > 1 && bands.size() > 1
+                ? Tensors.allocate(x.dataType(), s[0], s[1], kernel - 1, s[3]) : null;
         for (RowBands.Band band : bands) {
-            INDArray dxBand = RowBands.rows(dx, band.from(), band.to() + kernel - 1);
             INDArray shared = overlap == null || band.first() ? null
                     : RowBands.rows(dx, band.from(), band.from() + kernel - 1);
             if (shared != null) {
                 overlap.assign(shared);
             }
-            NativeOps.conv2dBackwardInto(RowBands.rows(x, band.from(), band.to() + kernel - 1), weight.value(), b,
-                    RowBands.rows(gradOut, band.from(), band.to()), kernel, padding, dxBand, dw, db);
+            NativeOps.conv2dBackwardInto(inputRows(x, band), weight.value(), b,
+                    RowBands.rows(gradOut, band.from(), band.to()), kernel, padding, inputRows(dx, band), dw, db);
             if (shared != null) {
                 shared.addi(overlap);
             }
-            accumulate(dw, db);
+            NativeOps.accumulate(weight, bias, dw, db);
         }
         Tensors.release(overlap);
         Tensors.release(dw);
         Tensors.release(db);
         input = null;
         return dx;
-    }
-
-    private void accumulate(INDArray dw, INDArray db) {
-        weight.accumulate(dw);
-        if (bias != null) {
-            bias.accumulate(db);
-        }
     }
 
     @Override

@@ -79,12 +79,8 @@ public final class ConvTranspose2d implements Layer {
         long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
         INDArray b = bias == null ? null : bias.value();
-        List<RowBands.Band> bands = bands(x.shape(), outShape);
-        if (bands.size() == 1) {
-            return NativeOps.deconv2d(x, weight.value(), b, K);
-        }
         INDArray y = Tensors.allocate(x.dataType(), outShape);
-        for (RowBands.Band band : bands) {
+        for (RowBands.Band band : bands(x.shape(), outShape)) {
             NativeOps.deconv2dInto(RowBands.rows(x, band.from(), band.to()), weight.value(), b, K,
                     RowBands.rows(y, band.from() * K, band.to() * K));
         }
@@ -93,42 +89,28 @@ public final class ConvTranspose2d implements Layer {
 
     /** Bands of input rows; bytes per input row count the K output rows it makes. */
     private List<RowBands.Band> bands(long[] in, long[] out) {
-        long bytesPerRow = in[0] * (in[1] * in[3] + K * out[1] * out[3]) * weight.value().dataType().width();
-        return RowBands.of(in[2], bytesPerRow, weight.value().length() * weight.value().dataType().width());
+        int width = weight.value().dataType().width();
+        long bytesPerRow = in[0] * (in[1] * in[3] + K * out[1] * out[3]) * width;
+        return RowBands.of(in[2], bytesPerRow, weight.value().length() * width);
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "ConvTranspose2d '" + name + "'");
         INDArray b = bias == null ? null : bias.value();
-        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
-        if (bands.size() == 1) {
-            INDArray[] g = NativeOps.deconv2dBackward(x, weight.value(), b, gradOut, K);
-            accumulate(g[1], b == null ? null : g[2]);
-            NativeOps.releaseParameterGrads(g);
-            input = null;
-            return g[0];
-        }
         INDArray dx = Tensors.allocate(x.dataType(), x.shape());
         INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
         INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
-        for (RowBands.Band band : bands) {
+        for (RowBands.Band band : bands(x.shape(), gradOut.shape())) {
             NativeOps.deconv2dBackwardInto(RowBands.rows(x, band.from(), band.to()), weight.value(), b,
                     RowBands.rows(gradOut, band.from() * K, band.to() * K), K,
                     RowBands.rows(dx, band.from(), band.to()), dw, db);
-            accumulate(dw, db);
+            NativeOps.accumulate(weight, bias, dw, db);
         }
         Tensors.release(dw);
         Tensors.release(db);
         input = null;
         return dx;
-    }
-
-    private void accumulate(INDArray dw, INDArray db) {
-        weight.accumulate(dw);
-        if (bias != null) {
-            bias.accumulate(db);
-        }
     }
 
     @Override

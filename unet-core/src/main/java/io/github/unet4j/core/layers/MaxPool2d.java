@@ -55,12 +55,8 @@ public final class MaxPool2d implements Layer {
     public INDArray forward(INDArray x, Mode mode) {
         long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        List<RowBands.Band> bands = bands(x.shape(), outShape, x.dataType());
-        if (bands.size() == 1) {
-            return NativeOps.maxPool2d(x, K);
-        }
         INDArray y = Tensors.allocate(x.dataType(), outShape);
-        for (RowBands.Band band : bands) {
+        for (RowBands.Band band : bands(x.shape(), outShape, x.dataType())) {
             NativeOps.maxPool2dInto(RowBands.rows(x, band.from() * K, band.to() * K), K,
                     RowBands.rows(y, band.from(), band.to()));
         }
@@ -75,17 +71,11 @@ public final class MaxPool2d implements Layer {
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "MaxPool2d '" + name + "'");
-        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape(), x.dataType());
-        INDArray dx;
-        if (bands.size() == 1) {
-            dx = NativeOps.maxPool2dBackward(x, gradOut, K);
-        } else {
-            dx = Tensors.allocate(x.dataType(), x.shape());
-            for (RowBands.Band band : bands) {
-                NativeOps.maxPool2dBackwardInto(RowBands.rows(x, band.from() * K, band.to() * K),
-                        RowBands.rows(gradOut, band.from(), band.to()), K,
-                        RowBands.rows(dx, band.from() * K, band.to() * K));
-            }
+        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
+        for (RowBands.Band band : bands(x.shape(), gradOut.shape(), x.dataType())) {
+            NativeOps.maxPool2dBackwardInto(RowBands.rows(x, band.from() * K, band.to() * K),
+                    RowBands.rows(gradOut, band.from(), band.to()), K,
+                    RowBands.rows(dx, band.from() * K, band.to() * K));
         }
         input = null;
         return dx;

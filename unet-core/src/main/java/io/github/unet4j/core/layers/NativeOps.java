@@ -1,6 +1,7 @@
 package io.github.unet4j.core.layers;
 
 import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -41,10 +42,11 @@ final class NativeOps {
         Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs).addIntegerArguments(iArgs).build());
     }
 
-    /** Frees the parameter gradients {dw, db} of a _bp op's outputs {dx, dw, db} once they are accumulated. */
-    static void releaseParameterGrads(INDArray[] g) {
-        for (int i = 1; i < g.length; i++) {
-            Tensors.release(g[i]);
+    /** Adds a _bp op's parameter gradients into the parameters (bias and db null without a bias). */
+    static void accumulate(Parameter weight, Parameter bias, INDArray dw, INDArray db) {
+        weight.accumulate(dw);
+        if (bias != null) {
+            bias.accumulate(db);
         }
     }
 
@@ -54,12 +56,6 @@ final class NativeOps {
             r[i] = a[i];
         }
         return r;
-    }
-
-    /** conv2d: x [N, iC, H, W], w [oC, iC, k, k], b [oC] or null. */
-    static INDArray conv2d(INDArray x, INDArray w, INDArray b, int k, Padding padding) {
-        INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
-        return exec("conv2d", convArgs(k, 1, padding), new double[0], in)[0];
     }
 
     /** conv2d into out; x, out may be row bands of larger arrays. */
@@ -73,24 +69,6 @@ final class NativeOps {
         execInto("conv2d_bp", convArgs(k, 1, padding),
                 b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
                 b == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db});
-    }
-
-    /** conv2d_bp: returns {dx, dw, db} (db absent without bias). */
-    static INDArray[] conv2dBackward(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, Padding padding) {
-        INDArray[] in = b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut};
-        return exec("conv2d_bp", convArgs(k, 1, padding), new double[0], in);
-    }
-
-    /** deconv2d with kernel = stride = k, VALID: x [N, iC, H, W], w [iC, oC, k, k], b [oC] or null. */
-    static INDArray deconv2d(INDArray x, INDArray w, INDArray b, int k) {
-        INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
-        return exec("deconv2d", convArgs2(k), new double[0], in)[0];
-    }
-
-    /** deconv2d_bp: returns {dx, dw, db} (db absent without bias). */
-    static INDArray[] deconv2dBackward(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k) {
-        INDArray[] in = b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut};
-        return exec("deconv2d_bp", convArgs2(k), new double[0], in);
     }
 
     /** deconv2d into out; x, out may be row bands. */
@@ -114,11 +92,6 @@ final class NativeOps {
         return new int[] {k, k, k, k, 0, 0, 1, 1, 0, 0, NCHW};
     }
 
-    /** maxpool2d with kernel = stride = k, VALID. */
-    static INDArray maxPool2d(INDArray x, int k) {
-        return exec("maxpool2d", poolArgs(k), new double[0], x)[0];
-    }
-
     /** maxpool2d into out; x, out may be row bands. */
     static void maxPool2dInto(INDArray x, int k, INDArray out) {
         execInto("maxpool2d", poolArgs(k), new INDArray[] {x}, out);
@@ -127,11 +100,6 @@ final class NativeOps {
     /** maxpool2d_bp into dx; all may be row bands. */
     static void maxPool2dBackwardInto(INDArray x, INDArray gradOut, int k, INDArray dx) {
         execInto("maxpool2d_bp", poolArgs(k), new INDArray[] {x, gradOut}, dx);
-    }
-
-    /** maxpool2d_bp: returns dx. */
-    static INDArray maxPool2dBackward(INDArray x, INDArray gradOut, int k) {
-        return exec("maxpool2d_bp", poolArgs(k), new double[0], x, gradOut)[0];
     }
 
     /** relu_bp: dL/dx = dL/dy where x (or y = relu(x)) &gt; 0, one pass and one output. */

@@ -90,8 +90,14 @@ public final class RowBands {
         return bands;
     }
 
-    /** @return the view of rows {@code [from, to)} (axis 2) of an {@code [N, C, H, W]} array */
+    /**
+     * @return rows {@code [from, to)} (axis 2) of an {@code [N, C, H, W]} array: the array itself
+     *         when that is all of it (the op then sees no view), else a view
+     */
     static INDArray rows(INDArray a, long from, long to) {
+        if (from == 0 && to == a.size(2)) {
+            return a;
+        }
         return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 }
