@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Rules: only arrays that own their whole buffer go back to the pool; views and reshapes
  * (their base owns the memory) and arrays in a workspace (the workspace owns it) are left
  * alone. An array must not be used after its release; with {@code -Dunet4j.pool=false} released
- * arrays are closed instead, so that such a use fails loudly (the tests run both ways). While a
+ * arrays are closed instead, so that such a use fails loudly, and new arrays are filled with NaN,
+ * so that reading one before it is written spreads NaN (the tests run both ways). While a
  * workspace is open, {@link #allocate} allocates in it, as ND4J would. The pool is per thread;
  * {@link #trimPool()} returns its idle buffers to the system.
  */
@@ -112,6 +113,9 @@ public final class Tensors {
         }
         INDArray a = b == null ? Nd4j.createUninitializedDetached(dtype, shape)
                 : Nd4j.create(b, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
+        if (!pooling && dtype.isFPType()) {
+            a.assign(Double.NaN); // the test mode: an op that reads its output before writing it shows
+        }
         DataBuffer buffer = root(a.data());
         long bufferBytes = buffer.length() * dtype.width();
         Lent stale = pool.lent.put(buffer.address(), new Lent(n, bufferBytes, new WeakReference<>(a)));
