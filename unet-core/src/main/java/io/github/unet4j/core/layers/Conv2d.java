@@ -121,9 +121,12 @@ public final class Conv2d implements Layer {
     }
 
     /**
-     * Over bands as in forward. The input rows of neighbouring bands overlap by k - 1, so each
-     * band's input gradient is written over the rows the previous band left and those rows'
-     * previous values are added back.
+     * Over bands as in forward. With several bands, each band's input gradient is computed into a
+     * contiguous scratch array and then copied into its rows of dx: {@code conv2d_bp} writes a
+     * row band of a larger array (a strided view) 2-2.5x slower than a contiguous array, as it
+     * first zero-fills it with a strided scalar op (measured on 100-row bands of a 16-channel
+     * 394x394 input: 8.6 ms against 3.4 ms). The input rows of neighbouring bands overlap by
+     * k - 1, so a band's first k - 1 rows are added to what the previous band left there.
      */
     @Override
     public INDArray backward(INDArray gradOut) {
@@ -133,23 +136,23 @@ public final class Conv2d implements Layer {
         INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
         INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
         List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
-        long[] s = x.shape();
-        INDArray overlap = kernel > 1 && bands.size() > 1
-                ? Tensors.allocate(x.dataType(), s[0], s[1], kernel - 1, s[3]) : null;
+        INDArray scratch = bands.size() > 1 ? RowBands.scratch(x, bands, kernel - 1) : null;
         for (RowBands.Band band : bands) {
-            INDArray shared = overlap == null || band.first() ? null
-                    : RowBands.rows(dx, band.from(), band.from() + kernel - 1);
-            if (shared != null) {
-                overlap.assign(shared);
-            }
-            NativeOps.conv2dBackwardInto(inputRows(x, band), weight.value(), b,
-                    RowBands.rows(gradOut, band.from(), band.to()), kernel, padding, inputRows(dx, band), dw, db);
-            if (shared != null) {
-                shared.addi(overlap);
+            INDArray xRows = inputRows(x, band);
+            INDArray dxRows = scratch == null ? dx : RowBands.contiguous(scratch, xRows.shape());
+            NativeOps.conv2dBackwardInto(xRows, weight.value(), b, RowBands.rows(gradOut, band.from(), band.to()),
+                    kernel, padding, dxRows, dw, db);
+            if (scratch != null) {
+                long shared = band.first() ? 0 : kernel - 1;
+                long rows = xRows.size(2);
+                if (shared > 0) {
+                    RowBands.rows(dx, band.from(), band.from() + shared).addi(RowBands.rows(dxRows, 0, shared));
+                }
+                RowBands.rows(dx, band.from() + shared, band.from() + rows).assign(RowBands.rows(dxRows, shared, rows));
             }
             NativeOps.accumulate(weight, bias, dw, db);
         }
-        Tensors.release(overlap);
+        Tensors.release(scratch);
         Tensors.release(dw);
         Tensors.release(db);
         input = null;

@@ -5,6 +5,7 @@ import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -102,16 +103,21 @@ final class NativeOps {
         execInto("maxpool2d_bp", poolArgs(k), new INDArray[] {x, gradOut}, dx);
     }
 
-    /** relu_bp: dL/dx = dL/dy where x (or y = relu(x)) &gt; 0, one pass and one output. */
+    /** dL/dx = dL/dy where y = relu(x) &gt; 0, else 0, into a new array. */
     static INDArray reluBackward(INDArray y, INDArray gradOut) {
-        return exec("relu_bp", new int[0], new double[] {0.0}, y, gradOut)[0];
+        return reluBackwardInto(y, gradOut, Tensors.allocate(y.dataType(), y.shape()));
     }
 
-    /** relu_bp into a given output (which may be y itself: the op is elementwise). */
+    /**
+     * dL/dx = step(y) * dL/dy into a given output (which may be y itself: both passes are
+     * elementwise). Two vectorised passes instead of ND4J's {@code relu_bp}, which calls a
+     * {@code std::function} per element: 1.2 ms against 4.3-4.6 ms on a 16x394x394 float array.
+     * Where y = 0 the result is 0 * dL/dy, so a non-finite gradient there gives NaN instead of 0:
+     * such a gradient means the step has already diverged.
+     */
     static INDArray reluBackwardInto(INDArray y, INDArray gradOut, INDArray out) {
-        DynamicCustomOp op = DynamicCustomOp.builder("relu_bp").addInputs(y, gradOut).addOutputs(out)
-                .addFloatingPointArguments(0.0).build();
-        return Nd4j.exec(op)[0];
+        Nd4j.exec(new Step(y, out, 0.0));
+        return out.muli(gradOut);
     }
 
     private static final int[] BN_ARGS = {1, 1, 1}; // apply gamma, apply beta, channel axis 1

@@ -1,8 +1,10 @@
 package io.github.unet4j.core.layers;
 
+import io.github.unet4j.core.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -99,5 +101,25 @@ public final class RowBands {
             return a;
         }
         return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    /**
+     * A flat array large enough for the widest band of an op's input rows, for {@link #contiguous}.
+     *
+     * @param a     the {@code [N, C, H, W]} array whose rows the bands cover
+     * @param bands the op's bands of output rows
+     * @param extra input rows a band reads beyond its output rows (k - 1 for a VALID convolution)
+     */
+    static INDArray scratch(INDArray a, List<Band> bands, long extra) {
+        long rows = 0;
+        for (Band band : bands) {
+            rows = Math.max(rows, Math.min(a.size(2), band.to() + extra) - band.from());
+        }
+        return Tensors.allocate(a.dataType(), a.size(0) * a.size(1) * rows * a.size(3));
+    }
+
+    /** @return a contiguous C-order array of the given shape over the start of the flat array */
+    static INDArray contiguous(INDArray flat, long[] shape) {
+        return Nd4j.create(flat.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
     }
 }
