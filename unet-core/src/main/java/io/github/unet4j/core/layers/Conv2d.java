@@ -146,7 +146,8 @@ public final class Conv2d implements Layer {
                 long shared = band.first() ? 0 : kernel - 1;
                 long rows = xRows.size(2);
                 if (shared > 0) {
-                    RowBands.rows(dx, band.from(), band.from() + shared).addi(RowBands.rows(dxRows, 0, shared));
+                    NativeOps.addInto(RowBands.rows(dx, band.from(), band.from() + shared),
+                            RowBands.rows(dxRows, 0, shared));
                 }
                 RowBands.rows(dx, band.from() + shared, band.from() + rows).assign(RowBands.rows(dxRows, shared, rows));
             }

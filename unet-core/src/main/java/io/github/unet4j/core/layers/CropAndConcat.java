@@ -44,7 +44,7 @@ public final class CropAndConcat {
                 throw new ShapeException("SkipGrad: cannot add a gradient of skip shape " + Shapes.str(shape)
                         + " into an array of shape " + Shapes.str(full.shape()));
             }
-            full.get(CropAndConcat.window(shape, window.size(2), window.size(3))).addi(window);
+            NativeOps.addInto(full.get(CropAndConcat.window(shape, window.size(2), window.size(3))), window);
             return full;
         }
 

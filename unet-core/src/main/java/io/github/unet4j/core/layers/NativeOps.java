@@ -43,6 +43,30 @@ final class NativeOps {
         Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs).addIntegerArguments(iArgs).build());
     }
 
+    /**
+     * target += g, where either may be a strided view (a crop window or a band of rows of a larger
+     * array). ND4J's pairwise ops walk a non-contiguous operand element by element through index
+     * arithmetic, its assign does not: on a 16x216x216 window the add takes 3.8 ms in place and
+     * 1.1 ms as copy to a contiguous temporary, add, copy back.
+     */
+    static void addInto(INDArray target, INDArray g) {
+        if (contiguous(target) && contiguous(g)) {
+            target.addi(g);
+            return;
+        }
+        INDArray sum = Tensors.allocate(target.dataType(), target.shape()).assign(target);
+        INDArray add = contiguous(g) ? g : Tensors.allocate(g.dataType(), g.shape()).assign(g);
+        target.assign(sum.addi(add));
+        Tensors.release(sum);
+        if (add != g) {
+            Tensors.release(add);
+        }
+    }
+
+    private static boolean contiguous(INDArray a) {
+        return a.ordering() == 'c' && a.elementWiseStride() == 1;
+    }
+
     /** Adds a _bp op's parameter gradients into the parameters (bias and db null without a bias). */
     static void accumulate(Parameter weight, Parameter bias, INDArray dw, INDArray db) {
         weight.accumulate(dw);

@@ -61,9 +61,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
     int batch = 1;
 
-    @Option(names = "--repeats", description = "Timed runs per measurement, after untimed warm-up runs (3 training "
-            + "steps, 1 of anything else); the median is printed (default: ${DEFAULT-VALUE}).")
-    int repeats = 3;
+    @Option(names = "--repeats", description = "Rounds of timed runs (a training step, a forward pass, each "
+            + "convolution alone; overlap-tile runs) after untimed warm-up runs; medians are printed "
+            + "(default: ${DEFAULT-VALUE}).")
+    int repeats = 5;
+
+    @Option(names = "--warmup-seconds", description = "Untimed training steps of each configuration for at least "
+            + "this long (and at least 3): the JIT compiler and the buffer pool settle (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds = 5;
 
     @Option(names = "--only-main", description = "Skip the smaller configuration (and the memory-growth check, "
             + "which runs on it).")
@@ -100,13 +105,38 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /**
+     * Times of one kind of run and of its floor, one pair per round.
+     *
+     * @param runs   seconds per round
+     * @param floors floor seconds per round
+     */
+    record Measured(double[] runs, double[] floors) {
+        double median() {
+            return Stopwatch.median(runs);
+        }
+
+        double floor() {
+            return Stopwatch.median(floors);
+        }
+
+        /** @return the median over rounds of run / floor, each pair measured seconds apart */
+        double ratio() {
+            double[] r = new double[runs.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = runs[i] / floors[i];
+            }
+            return Stopwatch.median(r);
+        }
+    }
+
+    /**
      * The measurements of one configuration.
      *
-     * @param peakKb       VmHWM right after the training steps
-     * @param inUseBytes   the most bytes of the network's arrays in use at once during a step
+     * @param peakKb     VmHWM right after the warm-up training steps
+     * @param inUseBytes the most bytes of the network's arrays in use at once during a step
      */
-    private record Row(String label, long parameters, double train, double trainFloor, double forward,
-            double forwardFloor, long peakKb, long inUseBytes, List<ConvFloor.Timing> convs) {
+    private record Row(String label, long parameters, Measured train, Measured forward, long peakKb, long inUseBytes,
+            List<ConvFloor.Timing> convs) {
     }
 
     @Override
@@ -121,8 +151,8 @@ public final class BenchCommand implements Callable<Integer> {
             small.outputSize(smallTile);
         }
 
-        out.printf("unet bench: float32, batch %d, medians of %d timed run(s) after warm-up (%d training steps, "
-                + "1 forward)%n", batch, repeats, TRAIN_WARMUPS);
+        out.printf("unet bench: float32, batch %d, medians of %d round(s) after warm-up (training steps for at "
+                + "least %d s and %d steps, 1 forward)%n", batch, repeats, warmupSeconds, TRAIN_WARMUPS);
         out.println("backend: " + NativeBackend.describe());
         out.println(NativeMemory.describe());
         out.println("activations: " + activations);
@@ -159,14 +189,16 @@ public final class BenchCommand implements Callable<Integer> {
                 "floor", "ratio", "forward", "floor", "ratio", "peak RSS", "arrays");
         for (Row r : rows) {
             out.printf("%-40s %,12d %9.3f s %7.3f s %6.2f %7.3f s %7.3f s %6.2f %10s %10s%n", r.label(), r.parameters(),
-                    r.train(), r.trainFloor(), r.train() / r.trainFloor(), r.forward(), r.forwardFloor(),
-                    r.forward() / r.forwardFloor(), ProcessMemory.mb(r.peakKb()),
+                    r.train().median(), r.train().floor(), r.train().ratio(), r.forward().median(),
+                    r.forward().floor(), r.forward().ratio(), ProcessMemory.mb(r.peakKb()),
                     ProcessMemory.mb(r.inUseBytes() / 1024));
         }
         out.println("floor = the network's convolutions timed alone with the same layers and ND4J ops "
-                + "(conv2d, deconv2d): forward floor = sum of forward medians, training floor = sum of forward "
-                + "and backward (conv2d_bp, deconv2d_bp) medians; ratio = measured / floor");
-        out.println("peak RSS = VmHWM of this process right after the configuration's training steps (includes "
+                + "(conv2d, deconv2d): forward floor = sum of their forward times, training floor = sum of forward "
+                + "and backward (conv2d_bp, deconv2d_bp) times; each round times a training step, a forward pass "
+                + "and every convolution once, back to back; times are medians over rounds, ratio = median over "
+                + "rounds of measured / floor");
+        out.println("peak RSS = VmHWM of this process right after the configuration's warm-up steps (includes "
                 + "off-heap memory, the JVM and native libraries; the main configuration runs first); arrays = the most "
                 + "memory the network's activations and gradients held at once in a step");
         out.println(memoryLine);
@@ -188,6 +220,9 @@ public final class BenchCommand implements Callable<Integer> {
     private void checkOptions() {
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+        if (warmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
         }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
@@ -251,25 +286,54 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Warm-up steps, the peak memory, then {@code repeats} rounds of one training step, one
+     * forward pass and every convolution alone. Interleaving puts a measurement and its floor
+     * under the same conditions: this virtual machine's speed changes by 15-25% within minutes
+     * (other guests take its cores), and timing all steps first and all floors minutes later let
+     * that drift into the ratio. The peak is read before the rounds, as the floor's layers and
+     * inputs (up to some 330 MB for the paper's first convolution) come on top of the network's
+     * idle buffers.
+     */
     private Row measure(UNetConfig config, int size, PrintWriter err) {
         Session s = new Session(config, size);
-        progress(err, "  training steps");
+        progress(err, "  warm-up: training steps (at least " + TRAIN_WARMUPS + " and " + warmupSeconds + " s)");
         Tensors.resetPeak();
-        double train = Stopwatch.median(TRAIN_WARMUPS, repeats, s::trainStep);
+        int steps = 0;
+        for (long t0 = System.nanoTime(); steps < TRAIN_WARMUPS || System.nanoTime() - t0 < warmupSeconds * 1e9;
+                steps++) {
+            s.trainStep();
+        }
         long peakKb = ProcessMemory.now().peakKb();
         long inUse = Tensors.peakInUseBytes();
-        progress(err, "  forward passes");
-        double forward = Stopwatch.median(1, repeats, s::forward);
+        s.forward();
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
-        progress(err, "  floor: " + sites.size() + " convolutions alone");
-        List<ConvFloor.Timing> convs = new ArrayList<>();
-        for (ConvFloor.Site site : sites) {
-            convs.add(ConvFloor.time(site, repeats, SEED));
+        progress(err, "  " + repeats + " round(s) of a training step, a forward pass and the " + sites.size()
+                + " convolutions alone (after " + steps + " warm-up steps)");
+        double[] train = new double[repeats];
+        double[] forward = new double[repeats];
+        double[] trainFloor = new double[repeats];
+        double[] forwardFloor = new double[repeats];
+        double[][] siteForward = new double[sites.size()][repeats];
+        double[][] siteBackward = new double[sites.size()][repeats];
+        for (int r = 0; r < repeats; r++) {
+            train[r] = Stopwatch.seconds(s::trainStep);
+            forward[r] = Stopwatch.seconds(s::forward);
+            for (int i = 0; i < sites.size(); i++) {
+                ConvFloor.Timing t = ConvFloor.time(sites.get(i), 1, SEED);
+                siteForward[i][r] = t.forward();
+                siteBackward[i][r] = t.backward();
+                forwardFloor[r] += t.forward();
+                trainFloor[r] += t.forward() + t.backward();
+            }
         }
-        double fwdFloor = convs.stream().mapToDouble(ConvFloor.Timing::forward).sum();
-        double bwdFloor = convs.stream().mapToDouble(ConvFloor.Timing::backward).sum();
-        return new Row(label(config, size), s.net.parameterCount(), train, fwdFloor + bwdFloor, forward, fwdFloor,
-                peakKb, inUse, convs);
+        List<ConvFloor.Timing> convs = new ArrayList<>();
+        for (int i = 0; i < sites.size(); i++) {
+            convs.add(new ConvFloor.Timing(sites.get(i), Stopwatch.median(siteForward[i]),
+                    Stopwatch.median(siteBackward[i])));
+        }
+        return new Row(label(config, size), s.net.parameterCount(), new Measured(train, trainFloor),
+                new Measured(forward, forwardFloor), peakKb, inUse, convs);
     }
 
     private String memoryGrowth(UNetConfig config, int size, PrintWriter err) {
@@ -312,7 +376,7 @@ public final class BenchCommand implements Callable<Integer> {
         progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles");
         double t = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
         // The floor is per batch of tiles; with a batch of 1 it is per tile.
-        double floor = row.forwardFloor() / batch * tiles;
+        double floor = row.forward().floor() / batch * tiles;
         return String.format("overlap-tile %dx%d image (%s, output tile %d, %d tiles): %.3f s; forward floor x "
                 + "tiles = %.3f s; ratio %.2f", imageSize, imageSize, label(config, tile), model.outputTile(), tiles,
                 t, floor, t / floor);

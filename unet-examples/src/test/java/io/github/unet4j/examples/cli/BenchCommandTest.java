@@ -24,7 +24,7 @@ class BenchCommandTest {
     @Test
     void tinyConfigurationPrintsEveryRow() {
         CommandRun r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
-                "--small-tile", "60", "--repeats", "1", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
+                "--small-tile", "60", "--repeats", "2", "--warmup-seconds", "0", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
                 "--per-layer");
         assertEquals(0, r.code(), r.err());
         String o = r.out();
@@ -42,7 +42,8 @@ class BenchCommandTest {
 
     @Test
     void onlyMainSkipsTheSmallConfiguration() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--only-main");
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--warmup-seconds", "0",
+                "--only-main");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
         assertFalse(r.out().contains("16 ch"), r.out());
@@ -51,7 +52,8 @@ class BenchCommandTest {
 
     @Test
     void recomputeRunsTheMemoryLeanMode() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--only-main",
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--warmup-seconds", "0",
+                "--only-main",
                 "--activations", "RECOMPUTE");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("activations: RECOMPUTE"), r.out());
@@ -70,6 +72,20 @@ class BenchCommandTest {
         CommandRun z = run("bench", "--repeats", "0");
         assertEquals(UnetCommand.USAGE_ERROR, z.code());
         assertTrue(z.err().contains("--repeats"), z.err());
+        CommandRun w = run("bench", "--warmup-seconds", "-1");
+        assertEquals(UnetCommand.USAGE_ERROR, w.code());
+        assertTrue(w.err().contains("--warmup-seconds"), w.err());
+    }
+
+    @Test
+    void ratioIsTheMedianOfEachRoundsRatio() {
+        // Per-round ratios 1.5, 1.25, 1.2: the median is 1.25, while the ratio of the medians
+        // (2.4 / 1.6 = 1.5) would pair round 1's step with round 2's floor.
+        BenchCommand.Measured m = new BenchCommand.Measured(new double[] {2.4, 1.0, 3.6},
+                new double[] {1.6, 0.8, 3.0});
+        assertEquals(2.4, m.median(), 1e-12);
+        assertEquals(1.6, m.floor(), 1e-12);
+        assertEquals(1.25, m.ratio(), 1e-12);
     }
 
     @Test
