@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * glibc's malloc settings for the network's native memory, applied by the examples and the
  * {@code unet} command at start-up (library users can do the same with the environment
- * variables {@code MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_ARENA_MAX=2}).
+ * variables {@code MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_ARENA_MAX=2}).
  *
  * <p>Why: the network's large arrays (parameters, and the pooled activations and gradients of
  * {@code core.Tensors}) live as long as training; the native ops' temporaries (oneDNN's
@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * paper's network, 180-230 MB free inside the heaps at rest and a peak 80-140 MB higher than
  * with these settings. A fixed mmap threshold of {@value #MMAP_THRESHOLD} bytes maps every larger
  * block directly (returned whole when freed) and leaves the heaps to the small temporaries,
- * reused from call to call; two heaps ({@value #ARENA_MAX}) instead of one per thread keep them
- * in fewer places. And after each of {@link NativeGarbage}'s collections (between training steps,
+ * reused from call to call. Why 8 MB and not less: every block over the threshold is new pages
+ * each time, faulted in on first touch; at 4 MB the 16-channel network's 10 MB maps (which the
+ * buffer pool sometimes frees and takes anew) cost it some 25,000 page faults a step, at 8 MB
+ * about 7,000 and at 16 MB 2,000, while the paper network's peak was 1,397-1,411 MiB at 8 MB
+ * (4 MB: 1,389-1,407) and 1,433 MiB at 16 MB, over its 1.5 GB budget. Two heaps
+ * ({@value #ARENA_MAX}) instead of one per thread keep them in fewer places. And after each of {@link NativeGarbage}'s collections (between training steps,
  * at most once a second), {@code malloc_trim(0)} gives the heaps' free memory back (about 20 MB
  * lower peaks in a scratch measurement). If any of glibc's malloc environment variables is set,
  * the user is in charge and nothing is changed.
@@ -34,7 +38,7 @@ public final class NativeMemory {
     public static final List<String> ENV = List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_ARENA_MAX",
             "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES");
     /** Bytes: blocks this large or larger are mapped directly, not served from malloc's heaps. */
-    public static final int MMAP_THRESHOLD = 4 << 20;
+    public static final int MMAP_THRESHOLD = 8 << 20;
     /** malloc heaps (arenas) at most. */
     public static final int ARENA_MAX = 2;
     private static final int M_MMAP_THRESHOLD = -3;

@@ -61,10 +61,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
     int batch = 1;
 
-    @Option(names = "--repeats", description = "Rounds of timed runs (a training step, a forward pass, each "
-            + "convolution alone; overlap-tile runs) after untimed warm-up runs; medians are printed "
-            + "(default: ${DEFAULT-VALUE}).")
-    int repeats = 5;
+    @Option(names = "--repeats", description = "Timed runs per measurement in each round (training steps, "
+            + "forward passes, each convolution alone, overlap-tile runs), each after one untimed run; medians "
+            + "are printed (default: ${DEFAULT-VALUE}).")
+    int repeats = 3;
+
+    @Option(names = "--rounds", description = "Rounds of training steps, forward passes and the floor, one after "
+            + "the other; ratios are medians over rounds (default: ${DEFAULT-VALUE}).")
+    int rounds = 3;
 
     @Option(names = "--warmup-seconds", description = "Untimed training steps of each configuration for at least "
             + "this long (and at least 3): the JIT compiler and the buffer pool settle (default: ${DEFAULT-VALUE}).")
@@ -107,8 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Times of one kind of run and of its floor, one pair per round.
      *
-     * @param runs   seconds per round
-     * @param floors floor seconds per round
+     * @param runs   median seconds in each round
+     * @param floors floor seconds in each round (a sum of medians)
      */
     record Measured(double[] runs, double[] floors) {
         double median() {
@@ -151,8 +155,9 @@ public final class BenchCommand implements Callable<Integer> {
             small.outputSize(smallTile);
         }
 
-        out.printf("unet bench: float32, batch %d, medians of %d round(s) after warm-up (training steps for at "
-                + "least %d s and %d steps, 1 forward)%n", batch, repeats, warmupSeconds, TRAIN_WARMUPS);
+        out.printf("unet bench: float32, batch %d, %d round(s) of %d timed run(s) per measurement, after warm-up "
+                + "(training steps for at least %d s and %d steps)%n", batch, rounds, repeats, warmupSeconds,
+                TRAIN_WARMUPS);
         out.println("backend: " + NativeBackend.describe());
         out.println(NativeMemory.describe());
         out.println("activations: " + activations);
@@ -188,18 +193,20 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("%-40s %12s %11s %9s %6s %9s %9s %6s %10s %10s%n", "configuration", "parameters", "train step",
                 "floor", "ratio", "forward", "floor", "ratio", "peak RSS", "arrays");
         for (Row r : rows) {
+            // VmHWM only grows: after the main configuration's floor it is no longer a later row's peak.
+            String peak = r == rows.get(0) ? ProcessMemory.mb(r.peakKb()) : "n/a";
             out.printf("%-40s %,12d %9.3f s %7.3f s %6.2f %7.3f s %7.3f s %6.2f %10s %10s%n", r.label(), r.parameters(),
                     r.train().median(), r.train().floor(), r.train().ratio(), r.forward().median(),
-                    r.forward().floor(), r.forward().ratio(), ProcessMemory.mb(r.peakKb()),
-                    ProcessMemory.mb(r.inUseBytes() / 1024));
+                    r.forward().floor(), r.forward().ratio(), peak, ProcessMemory.mb(r.inUseBytes() / 1024));
         }
         out.println("floor = the network's convolutions timed alone with the same layers and ND4J ops "
-                + "(conv2d, deconv2d): forward floor = sum of their forward times, training floor = sum of forward "
-                + "and backward (conv2d_bp, deconv2d_bp) times; each round times a training step, a forward pass "
-                + "and every convolution once, back to back; times are medians over rounds, ratio = median over "
-                + "rounds of measured / floor");
-        out.println("peak RSS = VmHWM of this process right after the configuration's warm-up steps (includes "
-                + "off-heap memory, the JVM and native libraries; the main configuration runs first); arrays = the most "
+                + "(conv2d, deconv2d): forward floor = sum of their forward medians, training floor = sum of "
+                + "forward and backward (conv2d_bp, deconv2d_bp) medians; each round times training steps, forward "
+                + "passes and the floor one after the other; printed: medians over rounds, ratio = median over "
+                + "rounds of the round's measured / floor");
+        out.println("peak RSS = VmHWM of this process right after the main configuration's warm-up steps (includes "
+                + "off-heap memory, the JVM and native libraries; the main configuration runs first, and its floor's "
+                + "layers raise VmHWM for the rows after it); arrays = the most "
                 + "memory the network's activations and gradients held at once in a step");
         out.println(memoryLine);
         if (overlapLine != null) {
@@ -220,6 +227,9 @@ public final class BenchCommand implements Callable<Integer> {
     private void checkOptions() {
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         }
         if (warmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
@@ -287,13 +297,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Warm-up steps, the peak memory, then {@code repeats} rounds of one training step, one
-     * forward pass and every convolution alone. Interleaving puts a measurement and its floor
-     * under the same conditions: this virtual machine's speed changes by 15-25% within minutes
-     * (other guests take its cores), and timing all steps first and all floors minutes later let
-     * that drift into the ratio. The peak is read before the rounds, as the floor's layers and
-     * inputs (up to some 330 MB for the paper's first convolution) come on top of the network's
-     * idle buffers.
+     * Warm-up steps, the peak memory, then {@link #rounds} rounds, each timing training steps,
+     * forward passes and every convolution alone ({@link #repeats} runs of each after an untimed
+     * one). A ratio is taken within a round, where a measurement and its floor are seconds apart:
+     * this virtual machine's speed changes by 15-25% within minutes (other guests take its
+     * cores), and timing all steps first and all floors minutes later let that drift into the
+     * ratio. The peak is read before the rounds, as the floor's layers and inputs (some 330 MB
+     * for the paper's first convolution) come on top of the network's idle buffers.
      */
     private Row measure(UNetConfig config, int size, PrintWriter err) {
         Session s = new Session(config, size);
@@ -306,21 +316,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long peakKb = ProcessMemory.now().peakKb();
         long inUse = Tensors.peakInUseBytes();
-        s.forward();
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
-        progress(err, "  " + repeats + " round(s) of a training step, a forward pass and the " + sites.size()
-                + " convolutions alone (after " + steps + " warm-up steps)");
-        double[] train = new double[repeats];
-        double[] forward = new double[repeats];
-        double[] trainFloor = new double[repeats];
-        double[] forwardFloor = new double[repeats];
-        double[][] siteForward = new double[sites.size()][repeats];
-        double[][] siteBackward = new double[sites.size()][repeats];
-        for (int r = 0; r < repeats; r++) {
-            train[r] = Stopwatch.seconds(s::trainStep);
-            forward[r] = Stopwatch.seconds(s::forward);
+        double[] train = new double[rounds];
+        double[] forward = new double[rounds];
+        double[] trainFloor = new double[rounds];
+        double[] forwardFloor = new double[rounds];
+        double[][] siteForward = new double[sites.size()][rounds];
+        double[][] siteBackward = new double[sites.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            progress(err, "  round " + (r + 1) + " of " + rounds + ": training steps, forward passes, the "
+                    + sites.size() + " convolutions alone");
+            train[r] = Stopwatch.median(1, repeats, s::trainStep);
+            forward[r] = Stopwatch.median(1, repeats, s::forward);
             for (int i = 0; i < sites.size(); i++) {
-                ConvFloor.Timing t = ConvFloor.time(sites.get(i), 1, SEED);
+                ConvFloor.Timing t = ConvFloor.time(sites.get(i), repeats, SEED);
                 siteForward[i][r] = t.forward();
                 siteBackward[i][r] = t.backward();
                 forwardFloor[r] += t.forward();

@@ -24,7 +24,7 @@ class BenchCommandTest {
     @Test
     void tinyConfigurationPrintsEveryRow() {
         CommandRun r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
-                "--small-tile", "60", "--repeats", "2", "--warmup-seconds", "0", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
+                "--small-tile", "60", "--repeats", "2", "--rounds", "2", "--warmup-seconds", "0", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
                 "--per-layer");
         assertEquals(0, r.code(), r.err());
         String o = r.out();
@@ -38,6 +38,7 @@ class BenchCommandTest {
         assertTrue(o.contains("overlap-tile 60x60 image") && o.contains("4 tiles"), o);
         assertTrue(o.contains("up1.up") && o.contains("deconv2d"), o);
         assertTrue(o.contains(" MB"), o);
+        assertTrue(o.contains("n/a"), o); // the smaller configuration's peak is not its own
     }
 
     @Test
@@ -72,6 +73,9 @@ class BenchCommandTest {
         CommandRun z = run("bench", "--repeats", "0");
         assertEquals(UnetCommand.USAGE_ERROR, z.code());
         assertTrue(z.err().contains("--repeats"), z.err());
+        CommandRun rounds = run("bench", "--rounds", "0");
+        assertEquals(UnetCommand.USAGE_ERROR, rounds.code());
+        assertTrue(rounds.err().contains("--rounds"), rounds.err());
         CommandRun w = run("bench", "--warmup-seconds", "-1");
         assertEquals(UnetCommand.USAGE_ERROR, w.code());
         assertTrue(w.err().contains("--warmup-seconds"), w.err());
