@@ -65,7 +65,7 @@ public final class MaxPool2d implements Layer {
 
     /** Bands of output rows; bytes per output row count the K input rows it reads. */
     private static List<RowBands.Band> bands(long[] in, long[] out, DataType dtype) {
-        return RowBands.forPooling(out[2], in[0] * in[1] * (K * in[3] + out[3]) * dtype.width());
+        return RowBands.of(out[2], in[0] * in[1] * (K * in[3] + out[3]) * dtype.width(), 0);
     }
 
     @Override

@@ -27,8 +27,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class RowBands {
     /** Default band: input plus output rows of one call, in bytes. */
     public static final long DEFAULT_BAND_BYTES = 4L << 20;
-    /** A pooling's band is this many times the band size, see {@link #forPooling}. */
-    public static final int POOLING_FACTOR = 4;
     private static volatile long bandBytes = parse(System.getProperty("unet4j.bandBytes"));
 
     /** A band of output rows {@code [from, to)}. */
@@ -85,26 +83,7 @@ public final class RowBands {
      * @return the bands, in order; a single band when everything fits
      */
     static List<Band> of(long rows, long bytesPerRow, long weightBytes) {
-        return split(rows, bytesPerRow, Math.max(bandBytes, 4 * weightBytes));
-    }
-
-    /**
-     * Bands for a pooling: {@link #POOLING_FACTOR} times {@link #bandBytes()}. A pooling has no
-     * weights, its oneDNN temporaries are about the size of its band, and it runs where little
-     * else is in use (the start of forward, the end of backward), while small bands cost it much:
-     * a 2x2 max pooling forward and backward of a 16-channel 394x394 map took 12 ms in one call
-     * against 18-20 ms in three bands, of a 32-channel 194x194 map 2.7 ms against 4.5-9 ms in two.
-     *
-     * @param rows        output rows
-     * @param bytesPerRow input plus output bytes per output row
-     * @return the bands, in order
-     */
-    static List<Band> forPooling(long rows, long bytesPerRow) {
-        long band = bandBytes > Long.MAX_VALUE / POOLING_FACTOR ? Long.MAX_VALUE : bandBytes * POOLING_FACTOR;
-        return split(rows, bytesPerRow, band);
-    }
-
-    private static List<Band> split(long rows, long bytesPerRow, long band) {
+        long band = Math.max(bandBytes, 4 * weightBytes);
         long per = Math.max(1, band / Math.max(1, bytesPerRow));
         List<Band> bands = new ArrayList<>();
         for (long r = 0; r < rows; r += per) {
