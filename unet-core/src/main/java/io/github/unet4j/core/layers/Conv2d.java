@@ -149,7 +149,8 @@ public final class Conv2d implements Layer {
                     NativeOps.addInto(RowBands.rows(dx, band.from(), band.from() + shared),
                             RowBands.rows(dxRows, 0, shared));
                 }
-                RowBands.rows(dx, band.from() + shared, band.from() + rows).assign(RowBands.rows(dxRows, shared, rows));
+                RowBands.rows(dx, band.from() + shared, band.from() + rows)
+                        .assign(RowBands.rows(dxRows, shared, rows));
             }
             NativeOps.accumulate(weight, bias, dw, db);
         }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
@@ -87,6 +89,34 @@ class KnownAnswerTest {
         assertArrayEquals(new double[] {0, 0.5, 2, 0}, flat(y), TOL);
         INDArray dx = r.backward(t(new double[] {5, 6, 7, 8}, 1, 1, 2, 2));
         assertArrayEquals(new double[] {0, 6, 7, 0}, flat(dx), TOL);
+    }
+
+    @Test
+    void reluInPlaceWritesTheGradientOverTheActivation() {
+        ReLU r = new ReLU("r", true);
+        INDArray x = t(new double[] {-1, 0.5, 2, -3}, 1, 1, 2, 2);
+        INDArray y = r.forward(x, Mode.TRAIN);
+        assertSame(x, y);
+        assertArrayEquals(new double[] {0, 0.5, 2, 0}, flat(y), TOL);
+        INDArray dx = r.backward(t(new double[] {5, -6, 7, 8}, 1, 1, 2, 2));
+        assertSame(y, dx);
+        assertArrayEquals(new double[] {0, -6, 7, 0}, flat(dx), TOL);
+    }
+
+    @Test
+    void addIntoStridedViews() {
+        // target: the centre 2x2 of each channel of a [1, 2, 4, 4] array of zeros; g: channels 1-2
+        // of a [1, 3, 2, 2] array holding 1..12, i.e. 5..12 (both views are strided).
+        INDArray full = Nd4j.zeros(DataType.DOUBLE, 1, 2, 4, 4);
+        INDArray window = full.get(all(), all(), interval(1, 3), interval(1, 3));
+        INDArray src = t(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1, 3, 2, 2);
+        INDArray g = src.get(all(), interval(1, 3), all(), all());
+        NativeOps.addInto(window, g);
+        NativeOps.addInto(window, g);
+        assertArrayEquals(new double[] {
+            0, 0, 0, 0, 0, 10, 12, 0, 0, 14, 16, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 18, 20, 0, 0, 22, 24, 0, 0, 0, 0, 0}, flat(full), TOL);
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, flat(src), TOL);
     }
 
     @Test
