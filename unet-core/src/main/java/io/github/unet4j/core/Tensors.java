@@ -141,9 +141,10 @@ public final class Tensors {
     /**
      * Before new memory is taken with no room to grow and no idle buffer of a usable length
      * (long enough, and at most {@link #FALLBACK} times as long): frees idle buffers, largest
-     * first, until in use + idle + the new array fit the limit. Without it the pool would keep buffers of one size idle while it grows buffers
-     * of another (the contracting path's maps are a little larger than the expanding path's);
-     * with it the pool stays close to the most ever in use.
+     * first, until in use + idle + the new array fit the limit. Without it the pool would keep
+     * buffers of one size idle while it grows buffers of another (the contracting path's maps are
+     * a little larger than the expanding path's); with it the pool stays close to the most ever
+     * in use.
      */
     private static void evictFor(Pool pool, long bytes) {
         long limit = limit(pool, bytes);

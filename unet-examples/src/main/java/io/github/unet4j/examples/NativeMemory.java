@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * buffer pool sometimes frees and takes anew) cost it some 25,000 page faults a step, at 8 MB
  * about 7,000 and at 16 MB 2,000, while the paper network's peak was 1,397-1,411 MiB at 8 MB
  * (4 MB: 1,389-1,407) and 1,433 MiB at 16 MB, over its 1.5 GB budget. Two heaps
- * ({@value #ARENA_MAX}) instead of one per thread keep them in fewer places. And after each of {@link NativeGarbage}'s collections (between training steps,
- * at most once a second), {@code malloc_trim(0)} gives the heaps' free memory back (about 20 MB
- * lower peaks in a scratch measurement). If any of glibc's malloc environment variables is set,
- * the user is in charge and nothing is changed.
+ * ({@value #ARENA_MAX}) instead of one per thread keep them in fewer places. And after each of
+ * {@link NativeGarbage}'s collections (between training steps, at most once a second),
+ * {@code malloc_trim(0)} gives the heaps' free memory back (about 20 MB lower peaks in a scratch
+ * measurement). If any of glibc's malloc environment variables is set, the user is in charge and
+ * nothing is changed.
  */
 public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);

@@ -3,6 +3,8 @@ package io.github.unet4j.core.layers;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Tensors;
+import java.util.Arrays;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -67,6 +69,11 @@ final class NativeOps {
         return a.ordering() == 'c' && a.elementWiseStride() == 1;
     }
 
+    /** @return the arrays that are not null, in order: an absent bias (b, db) drops out of the op's arguments */
+    private static INDArray[] present(INDArray... arrays) {
+        return Arrays.stream(arrays).filter(Objects::nonNull).toArray(INDArray[]::new);
+    }
+
     /** Adds a _bp op's parameter gradients into the parameters (bias and db null without a bias). */
     static void accumulate(Parameter weight, Parameter bias, INDArray dw, INDArray db) {
         weight.accumulate(dw);
@@ -85,28 +92,24 @@ final class NativeOps {
 
     /** conv2d into out; x, out may be row bands of larger arrays. */
     static void conv2dInto(INDArray x, INDArray w, INDArray b, int k, Padding padding, INDArray out) {
-        execInto("conv2d", convArgs(k, 1, padding), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b}, out);
+        execInto("conv2d", convArgs(k, 1, padding), present(x, w, b), out);
     }
 
     /** conv2d_bp into {dx, dw, db} (db null without bias); x, gradOut, dx may be row bands. */
     static void conv2dBackwardInto(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, Padding padding,
             INDArray dx, INDArray dw, INDArray db) {
-        execInto("conv2d_bp", convArgs(k, 1, padding),
-                b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
-                b == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db});
+        execInto("conv2d_bp", convArgs(k, 1, padding), present(x, w, b, gradOut), present(dx, dw, db));
     }
 
     /** deconv2d into out; x, out may be row bands. */
     static void deconv2dInto(INDArray x, INDArray w, INDArray b, int k, INDArray out) {
-        execInto("deconv2d", convArgs2(k), b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b}, out);
+        execInto("deconv2d", convArgs2(k), present(x, w, b), out);
     }
 
     /** deconv2d_bp into {dx, dw, db} (db null without bias); x, gradOut, dx may be row bands. */
     static void deconv2dBackwardInto(INDArray x, INDArray w, INDArray b, INDArray gradOut, int k, INDArray dx,
             INDArray dw, INDArray db) {
-        execInto("deconv2d_bp", convArgs2(k),
-                b == null ? new INDArray[] {x, w, gradOut} : new INDArray[] {x, w, b, gradOut},
-                b == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db});
+        execInto("deconv2d_bp", convArgs2(k), present(x, w, b, gradOut), present(dx, dw, db));
     }
 
     private static int[] convArgs2(int k) {

@@ -309,9 +309,8 @@ public final class BenchCommand implements Callable<Integer> {
         Session s = new Session(config, size);
         progress(err, "  warm-up: training steps (at least " + TRAIN_WARMUPS + " and " + warmupSeconds + " s)");
         Tensors.resetPeak();
-        int steps = 0;
-        for (long t0 = System.nanoTime(); steps < TRAIN_WARMUPS || System.nanoTime() - t0 < warmupSeconds * 1e9;
-                steps++) {
+        long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        for (int steps = 0; steps < TRAIN_WARMUPS || System.nanoTime() < warmupEnd; steps++) {
             s.trainStep();
         }
         long peakKb = ProcessMemory.now().peakKb();

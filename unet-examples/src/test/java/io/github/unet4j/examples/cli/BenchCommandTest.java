@@ -24,8 +24,8 @@ class BenchCommandTest {
     @Test
     void tinyConfigurationPrintsEveryRow() {
         CommandRun r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
-                "--small-tile", "60", "--repeats", "2", "--rounds", "2", "--warmup-seconds", "0", "--memory-steps", "2", "--overlap-tile", "--image-size", "60",
-                "--per-layer");
+                "--small-tile", "60", "--repeats", "2", "--rounds", "2", "--warmup-seconds", "0", "--memory-steps", "2",
+                "--overlap-tile", "--image-size", "60", "--per-layer");
         assertEquals(0, r.code(), r.err());
         String o = r.out();
         assertTrue(o.contains("backend: "), o);
@@ -43,8 +43,8 @@ class BenchCommandTest {
 
     @Test
     void onlyMainSkipsTheSmallConfiguration() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--warmup-seconds", "0",
-                "--only-main");
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1",
+                "--warmup-seconds", "0", "--only-main");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
         assertFalse(r.out().contains("16 ch"), r.out());
@@ -53,32 +53,21 @@ class BenchCommandTest {
 
     @Test
     void recomputeRunsTheMemoryLeanMode() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1", "--warmup-seconds", "0",
-                "--only-main",
-                "--activations", "RECOMPUTE");
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1",
+                "--warmup-seconds", "0", "--only-main", "--activations", "RECOMPUTE");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("activations: RECOMPUTE"), r.out());
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60, recompute"), r.out());
         assertTrue(r.out().contains("malloc: "), r.out());
-        CommandRun bad = run("bench", "--activations", "SOMETIMES", "--only-main");
-        assertEquals(UnetCommand.USAGE_ERROR, bad.code());
-        assertTrue(bad.err().contains("--activations"), bad.err());
+        CommandRun.assertUsageError("--activations", "bench", "--activations", "SOMETIMES", "--only-main");
     }
 
     @Test
-    void invalidTileIsAUsageError() {
-        CommandRun r = run("bench", "--tile", "570", "--only-main");
-        assertEquals(UnetCommand.USAGE_ERROR, r.code());
-        assertTrue(r.err().contains("572"), r.err());
-        CommandRun z = run("bench", "--repeats", "0");
-        assertEquals(UnetCommand.USAGE_ERROR, z.code());
-        assertTrue(z.err().contains("--repeats"), z.err());
-        CommandRun rounds = run("bench", "--rounds", "0");
-        assertEquals(UnetCommand.USAGE_ERROR, rounds.code());
-        assertTrue(rounds.err().contains("--rounds"), rounds.err());
-        CommandRun w = run("bench", "--warmup-seconds", "-1");
-        assertEquals(UnetCommand.USAGE_ERROR, w.code());
-        assertTrue(w.err().contains("--warmup-seconds"), w.err());
+    void invalidOptionsAreUsageErrors() {
+        CommandRun.assertUsageError("572", "bench", "--tile", "570", "--only-main");
+        CommandRun.assertUsageError("--repeats", "bench", "--repeats", "0");
+        CommandRun.assertUsageError("--rounds", "bench", "--rounds", "0");
+        CommandRun.assertUsageError("--warmup-seconds", "bench", "--warmup-seconds", "-1");
     }
 
     @Test

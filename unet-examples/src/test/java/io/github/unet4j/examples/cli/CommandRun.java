@@ -1,5 +1,8 @@
 package io.github.unet4j.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -21,5 +24,16 @@ record CommandRun(int code, String out, String err) {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new CommandRun(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs the command and checks that it is refused as a usage error whose message names
+     * {@code mention} (the option or the bad value).
+     */
+    static CommandRun assertUsageError(String mention, String... args) {
+        CommandRun r = of(args);
+        assertEquals(UnetCommand.USAGE_ERROR, r.code(), r.err());
+        assertTrue(r.err().contains(mention), r.err());
+        return r;
     }
 }

@@ -41,11 +41,7 @@ class SummaryCommandTest {
 
     @Test
     void badOptionValues() {
-        CommandRun r = run("summary", "--tile", "abc");
-        assertEquals(UnetCommand.USAGE_ERROR, r.code());
-        assertTrue(r.err().contains("abc"), r.err());
-        CommandRun d = run("summary", "--dropout", "1.5");
-        assertEquals(UnetCommand.USAGE_ERROR, d.code());
-        assertTrue(d.err().contains("1.5"), d.err());
+        CommandRun.assertUsageError("abc", "summary", "--tile", "abc");
+        CommandRun.assertUsageError("1.5", "summary", "--dropout", "1.5");
     }
 }
