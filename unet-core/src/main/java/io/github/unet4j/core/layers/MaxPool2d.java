@@ -5,8 +5,6 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.Tensors;
-import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -45,8 +43,7 @@ public final class MaxPool2d implements Layer {
     }
 
     /**
-     * Runs over bands of output rows ({@link RowBands}): output rows {@code [r, e)} come from
-     * input rows {@code [2r, 2e)}, so bands do not overlap.
+     * One call on the whole array, without the oneDNN helper ({@link NativeOps#maxPool2dInto}).
      *
      * @param x {@code [N, C, H, W]}, H and W even
      * @return {@code [N, C, H/2, W/2]}
@@ -56,27 +53,15 @@ public final class MaxPool2d implements Layer {
         long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
         INDArray y = Tensors.allocate(x.dataType(), outShape);
-        for (RowBands.Band band : bands(x.shape(), outShape, x.dataType())) {
-            NativeOps.maxPool2dInto(RowBands.rows(x, band.from() * K, band.to() * K), K,
-                    RowBands.rows(y, band.from(), band.to()));
-        }
+        NativeOps.maxPool2dInto(x, K, y);
         return y;
-    }
-
-    /** Bands of output rows; bytes per output row count the K input rows it reads. */
-    private static List<RowBands.Band> bands(long[] in, long[] out, DataType dtype) {
-        return RowBands.of(out[2], in[0] * in[1] * (K * in[3] + out[3]) * dtype.width(), 0);
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "MaxPool2d '" + name + "'");
         INDArray dx = Tensors.allocate(x.dataType(), x.shape());
-        for (RowBands.Band band : bands(x.shape(), gradOut.shape(), x.dataType())) {
-            NativeOps.maxPool2dBackwardInto(RowBands.rows(x, band.from() * K, band.to() * K),
-                    RowBands.rows(gradOut, band.from(), band.to()), K,
-                    RowBands.rows(dx, band.from() * K, band.to() * K));
-        }
+        NativeOps.maxPool2dBackwardInto(x, gradOut, K, dx);
         input = null;
         return dx;
     }

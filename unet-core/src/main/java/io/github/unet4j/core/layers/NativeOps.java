@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
@@ -120,14 +121,41 @@ final class NativeOps {
         return new int[] {k, k, k, k, 0, 0, 1, 1, 0, 0, NCHW};
     }
 
-    /** maxpool2d into out; x, out may be row bands. */
+    /**
+     * maxpool2d into out, by libnd4j's own loop rather than the oneDNN helper (see
+     * {@link #execWithoutHelpers}).
+     */
     static void maxPool2dInto(INDArray x, int k, INDArray out) {
-        execInto("maxpool2d", poolArgs(k), new INDArray[] {x}, out);
+        execWithoutHelpers("maxpool2d", poolArgs(k), new INDArray[] {x}, out);
     }
 
-    /** maxpool2d_bp into dx; all may be row bands. */
+    /** maxpool2d_bp into dx, by libnd4j's own loop rather than the oneDNN helper. */
     static void maxPool2dBackwardInto(INDArray x, INDArray gradOut, int k, INDArray dx) {
-        execInto("maxpool2d_bp", poolArgs(k), new INDArray[] {x, gradOut}, dx);
+        execWithoutHelpers("maxpool2d_bp", poolArgs(k), new INDArray[] {x, gradOut}, dx);
+    }
+
+    /**
+     * Runs an op with platform helpers (oneDNN, cuDNN) off, on whole contiguous arrays. For 2x2
+     * pooling the oneDNN helper reorders input and output to its blocked layout and back, and
+     * its backward recomputes the forward pooling for a workspace; libnd4j's loop makes one
+     * pass. Measured on the 16-channel network's four poolings (2 cores, AVX-512), forward and
+     * backward: 5.8 + 16.7 ms in one call each against 13.1 + 27.9 ms with the helper over row
+     * bands (as the layer ran before) and 9.7 + 22.8 ms with the helper in one call. Over bands
+     * (strided views) the loop is slower than the helper, so the pooling is not banded; it has
+     * no temporaries to bound.
+     */
+    private static void execWithoutHelpers(String op, int[] iArgs, INDArray[] inputs, INDArray output) {
+        try (OpContext context = Nd4j.getExecutioner().buildContext()) {
+            context.setInputArrays(inputs);
+            context.setOutputArrays(output);
+            context.setIArguments(Arrays.stream(iArgs).asLongStream().toArray());
+            context.allowHelpers(false);
+            Nd4j.exec(DynamicCustomOp.builder(op).build(), context);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // only OpContext.close declares one
+            throw new IllegalStateException(op + ": could not free its op context: " + e.getMessage(), e);
+        }
     }
 
     /** dL/dx = dL/dy where y = relu(x) &gt; 0, else 0, into a new array. */

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Runs a large convolution or pooling as several calls over bands of rows, each reading and
+ * Runs a large convolution as several calls over bands of rows, each reading and
  * writing views of the whole arrays.
  *
  * <p>Why: inside each call, oneDNN reorders the whole NCHW input and output (and in backward

@@ -10,6 +10,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -119,15 +121,39 @@ class KnownAnswerTest {
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, flat(src), TOL);
     }
 
-    @Test
-    void maxPool() {
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void maxPool(DataType dt) {
         // 4x4 rows: [1 5 2 0], [3 4 8 1], [0 2 1 1], [9 1 3 7] -> max of each 2x2 block: 5 8 9 7.
         MaxPool2d p = new MaxPool2d("p");
-        INDArray x = t(new double[] {1, 5, 2, 0, 3, 4, 8, 1, 0, 2, 1, 1, 9, 1, 3, 7}, 1, 1, 4, 4);
+        INDArray x = t(new double[] {1, 5, 2, 0, 3, 4, 8, 1, 0, 2, 1, 1, 9, 1, 3, 7}, 1, 1, 4, 4).castTo(dt);
         assertArrayEquals(new double[] {5, 8, 9, 7}, flat(p.forward(x, Mode.TRAIN)), TOL);
         // The gradient goes to the arg-max of each block.
-        INDArray dx = p.backward(t(new double[] {10, 20, 30, 40}, 1, 1, 2, 2));
+        INDArray dx = p.backward(t(new double[] {10, 20, 30, 40}, 1, 1, 2, 2).castTo(dt));
         assertArrayEquals(new double[] {0, 10, 0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 30, 0, 0, 40}, flat(dx), TOL);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void maxPoolGivesATiedBlockItsGradientOnce(DataType dt) {
+        // Two channels of one 2x2 block each: all four equal (the zeros after a ReLU), and the
+        // two bottom ones tied. The gradient goes to one of the tied inputs, not to each.
+        MaxPool2d p = new MaxPool2d("p");
+        INDArray x = t(new double[] {0, 0, 0, 0, 1, 2, 3, 3}, 1, 2, 2, 2).castTo(dt);
+        assertArrayEquals(new double[] {0, 3}, flat(p.forward(x, Mode.TRAIN)), TOL);
+        double[] dx = flat(p.backward(t(new double[] {10, 20}, 1, 2, 1, 1).castTo(dt)));
+        assertOnce(10, dx[0], dx[1], dx[2], dx[3]);
+        assertEquals(0, dx[4], TOL);
+        assertEquals(0, dx[5], TOL);
+        assertOnce(20, dx[6], dx[7]);
+    }
+
+    /** Exactly one of the values is the gradient, the others are 0. */
+    private static void assertOnce(double gradient, double... values) {
+        long carrying = java.util.Arrays.stream(values).filter(v -> Math.abs(v - gradient) <= TOL).count();
+        long zero = java.util.Arrays.stream(values).filter(v -> Math.abs(v) <= TOL).count();
+        assertEquals(1, carrying, () -> java.util.Arrays.toString(values));
+        assertEquals(values.length - 1, zero, () -> java.util.Arrays.toString(values));
     }
 
     @Test
