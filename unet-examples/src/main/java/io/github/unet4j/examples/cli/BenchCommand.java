@@ -100,6 +100,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--per-layer", description = "Also print each convolution's floor time.")
     boolean perLayer;
 
+    @Option(names = "--cold-floor-mb", description = "Also time the floor cold: before each timed run of a "
+            + "convolution, a pass over this many MiB (read and written) pushes its weights, input and output out "
+            + "of the caches, as the other layers of a step do; 0 skips it. More than the last-level cache, e.g. "
+            + "1024 (default: ${DEFAULT-VALUE}).")
+    int coldFloorMb = 0;
+
     @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (fastest) "
             + "or RECOMPUTE (keeps only block outputs and recomputes the rest during backward: less memory, about "
             + "one more forward per step) (default: ${DEFAULT-VALUE}).")
@@ -140,7 +146,16 @@ public final class BenchCommand implements Callable<Integer> {
      * @param inUseBytes the most bytes of the network's arrays in use at once during a step
      */
     private record Row(String label, long parameters, Measured train, Measured forward, long peakKb, long inUseBytes,
-            List<ConvFloor.Timing> convs) {
+            List<ConvFloor.Timing> convs, Cold cold) {
+    }
+
+    /**
+     * The same runs against the cold floor ({@code --cold-floor-mb}).
+     *
+     * @param train   training steps against the cold training floor
+     * @param forward forward passes against the cold forward floor
+     */
+    private record Cold(Measured train, Measured forward) {
     }
 
     @Override
@@ -208,6 +223,16 @@ public final class BenchCommand implements Callable<Integer> {
                 + "off-heap memory, the JVM and native libraries; the main configuration runs first, and its floor's "
                 + "layers raise VmHWM for the rows after it); arrays = the most "
                 + "memory the network's activations and gradients held at once in a step");
+        if (coldFloorMb > 0) {
+            out.printf("cold floor = the floor with a pass over %,d MiB before each timed run of a convolution, so "
+                    + "that its weights, input and output come from memory rather than the caches:%n", coldFloorMb);
+            for (Row r : rows) {
+                Cold c = r.cold();
+                out.printf("  %-40s training %.3f s, step / cold floor %.2f; forward %.3f s, forward / cold floor "
+                        + "%.2f%n", r.label(), c.train().floor(), c.train().ratio(), c.forward().floor(),
+                        c.forward().ratio());
+            }
+        }
         out.println(memoryLine);
         if (overlapLine != null) {
             out.println(overlapLine);
@@ -242,6 +267,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (imageSize < 1) {
             throw new IllegalArgumentException("--image-size must be >= 1, got " + imageSize);
+        }
+        if (coldFloorMb < 0) {
+            throw new IllegalArgumentException("--cold-floor-mb must be >= 0, got " + coldFloorMb);
         }
     }
 
@@ -318,30 +346,61 @@ public final class BenchCommand implements Callable<Integer> {
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
         double[] train = new double[rounds];
         double[] forward = new double[rounds];
-        double[] trainFloor = new double[rounds];
-        double[] forwardFloor = new double[rounds];
-        double[][] siteForward = new double[sites.size()][rounds];
-        double[][] siteBackward = new double[sites.size()][rounds];
-        for (int r = 0; r < rounds; r++) {
-            progress(err, "  round " + (r + 1) + " of " + rounds + ": training steps, forward passes, the "
-                    + sites.size() + " convolutions alone");
-            train[r] = Stopwatch.median(1, repeats, s::trainStep);
-            forward[r] = Stopwatch.median(1, repeats, s::forward);
+        Floors hot = new Floors(sites.size(), rounds);
+        Floors cold = coldFloorMb > 0 ? new Floors(sites.size(), rounds) : null;
+        INDArray flush = coldFloorMb > 0 ? Nd4j.zeros(DataType.FLOAT, coldFloorMb * (1L << 20) / Float.BYTES) : null;
+        try {
+            for (int r = 0; r < rounds; r++) {
+                progress(err, "  round " + (r + 1) + " of " + rounds + ": training steps, forward passes, the "
+                        + sites.size() + " convolutions alone" + (cold == null ? "" : ", and again cold"));
+                train[r] = Stopwatch.median(1, repeats, s::trainStep);
+                forward[r] = Stopwatch.median(1, repeats, s::forward);
+                hot.time(sites, r, () -> { });
+                if (cold != null) {
+                    cold.time(sites, r, () -> flush.addi(1f));
+                }
+            }
+        } finally {
+            Tensors.release(flush);
+        }
+        Cold c = cold == null ? null : new Cold(new Measured(train, cold.train), new Measured(forward, cold.forward));
+        return new Row(label(config, size), s.net.parameterCount(), new Measured(train, hot.train),
+                new Measured(forward, hot.forward), peakKb, inUse, hot.perSite(sites), c);
+    }
+
+    /** Floor times of each round, and of each convolution in each round. */
+    private final class Floors {
+        final double[] train;
+        final double[] forward;
+        final double[][] siteForward;
+        final double[][] siteBackward;
+
+        Floors(int sites, int rounds) {
+            train = new double[rounds];
+            forward = new double[rounds];
+            siteForward = new double[sites][rounds];
+            siteBackward = new double[sites][rounds];
+        }
+
+        void time(List<ConvFloor.Site> sites, int round, Runnable beforeEach) {
             for (int i = 0; i < sites.size(); i++) {
-                ConvFloor.Timing t = ConvFloor.time(sites.get(i), repeats, SEED);
-                siteForward[i][r] = t.forward();
-                siteBackward[i][r] = t.backward();
-                forwardFloor[r] += t.forward();
-                trainFloor[r] += t.forward() + t.backward();
+                ConvFloor.Timing t = ConvFloor.time(sites.get(i), repeats, SEED, beforeEach);
+                siteForward[i][round] = t.forward();
+                siteBackward[i][round] = t.backward();
+                forward[round] += t.forward();
+                train[round] += t.forward() + t.backward();
             }
         }
-        List<ConvFloor.Timing> convs = new ArrayList<>();
-        for (int i = 0; i < sites.size(); i++) {
-            convs.add(new ConvFloor.Timing(sites.get(i), Stopwatch.median(siteForward[i]),
-                    Stopwatch.median(siteBackward[i])));
+
+        /** @return each convolution's median times over rounds */
+        List<ConvFloor.Timing> perSite(List<ConvFloor.Site> sites) {
+            List<ConvFloor.Timing> convs = new ArrayList<>();
+            for (int i = 0; i < sites.size(); i++) {
+                convs.add(new ConvFloor.Timing(sites.get(i), Stopwatch.median(siteForward[i]),
+                        Stopwatch.median(siteBackward[i])));
+            }
+            return convs;
         }
-        return new Row(label(config, size), s.net.parameterCount(), new Measured(train, trainFloor),
-                new Measured(forward, forwardFloor), peakKb, inUse, convs);
     }
 
     private String memoryGrowth(UNetConfig config, int size, PrintWriter err) {

@@ -146,14 +146,17 @@ final class ConvFloor {
 
     /**
      * Times one convolution alone: the layer object the network uses, random parameters and
-     * input, one untimed forward and backward, then {@code repeats} timed of each.
+     * input, one untimed forward and backward, then {@code repeats} timed of each, each after an
+     * untimed {@code beforeEach} (nothing for the floor; a pass over a large array for the cold
+     * floor).
      *
-     * @param site    the convolution
-     * @param repeats timed runs of forward and of backward
-     * @param seed    seed of the random tensors
+     * @param site       the convolution
+     * @param repeats    timed runs of forward and of backward
+     * @param seed       seed of the random tensors
+     * @param beforeEach run before each timed forward and each timed backward
      * @return the medians
      */
-    static Timing time(Site site, int repeats, long seed) {
+    static Timing time(Site site, int repeats, long seed, Runnable beforeEach) {
         Layer layer = site.transposed()
                 ? new ConvTranspose2d(site.name(), site.inChannels(), site.outChannels(), site.bias(), DataType.FLOAT)
                 : new Conv2d(site.name(), site.inChannels(), site.outChannels(), site.kernel(),
@@ -173,7 +176,9 @@ final class ConvFloor {
         double[] fwd = new double[repeats];
         double[] bwd = new double[repeats];
         for (int i = 0; i < repeats; i++) {
+            beforeEach.run();
             fwd[i] = Stopwatch.seconds(forward);
+            beforeEach.run();
             bwd[i] = Stopwatch.seconds(backward);
         }
         return new Timing(site, Stopwatch.median(fwd), Stopwatch.median(bwd));

@@ -49,6 +49,18 @@ class BenchCommandTest {
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
         assertFalse(r.out().contains("16 ch"), r.out());
         assertTrue(r.out().contains("memory growth: skipped"), r.out());
+        assertFalse(r.out().contains("cold floor"), r.out());
+    }
+
+    @Test
+    void coldFloorIsPrintedWhenAsked() {
+        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1",
+                "--warmup-seconds", "0", "--only-main", "--cold-floor-mb", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cold floor = the floor with a pass over 4 MiB"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("depth 3, 2 ch, tile 60") && l.contains("step / cold "
+                + "floor") && l.contains("forward / cold floor")), r.out());
+        assertTrue(r.err().contains("and again cold"), r.err());
     }
 
     @Test
@@ -68,6 +80,7 @@ class BenchCommandTest {
         CommandRun.assertUsageError("--repeats", "bench", "--repeats", "0");
         CommandRun.assertUsageError("--rounds", "bench", "--rounds", "0");
         CommandRun.assertUsageError("--warmup-seconds", "bench", "--warmup-seconds", "-1");
+        CommandRun.assertUsageError("--cold-floor-mb", "bench", "--cold-floor-mb", "-1");
     }
 
     @Test
