@@ -9,6 +9,7 @@ import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Upsampling;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,11 +42,19 @@ class BenchCommandTest {
         assertTrue(o.contains("n/a"), o); // the smaller configuration's peak is not its own
     }
 
+    /** A quick run of a tiny main configuration alone, with more options; it must succeed. */
+    private static CommandRun tinyMainOnly(String... more) {
+        List<String> args = new ArrayList<>(List.of("bench", "--depth", "3", "--base-channels", "2", "--tile", "60",
+                "--repeats", "1", "--warmup-seconds", "0", "--only-main"));
+        args.addAll(List.of(more));
+        CommandRun r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return r;
+    }
+
     @Test
     void onlyMainSkipsTheSmallConfiguration() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1",
-                "--warmup-seconds", "0", "--only-main");
-        assertEquals(0, r.code(), r.err());
+        CommandRun r = tinyMainOnly();
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
         assertFalse(r.out().contains("16 ch"), r.out());
         assertTrue(r.out().contains("memory growth: skipped"), r.out());
@@ -54,9 +63,7 @@ class BenchCommandTest {
 
     @Test
     void coldFloorIsPrintedWhenAsked() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1",
-                "--warmup-seconds", "0", "--only-main", "--cold-floor-mb", "4");
-        assertEquals(0, r.code(), r.err());
+        CommandRun r = tinyMainOnly("--cold-floor-mb", "4");
         assertTrue(r.out().contains("cold floor = the floor with a pass over 4 MiB"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("depth 3, 2 ch, tile 60") && l.contains("step / cold "
                 + "floor") && l.contains("forward / cold floor")), r.out());
@@ -65,9 +72,7 @@ class BenchCommandTest {
 
     @Test
     void recomputeRunsTheMemoryLeanMode() {
-        CommandRun r = run("bench", "--depth", "3", "--base-channels", "2", "--tile", "60", "--repeats", "1",
-                "--warmup-seconds", "0", "--only-main", "--activations", "RECOMPUTE");
-        assertEquals(0, r.code(), r.err());
+        CommandRun r = tinyMainOnly("--activations", "RECOMPUTE");
         assertTrue(r.out().contains("activations: RECOMPUTE"), r.out());
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60, recompute"), r.out());
         assertTrue(r.out().contains("malloc: "), r.out());
