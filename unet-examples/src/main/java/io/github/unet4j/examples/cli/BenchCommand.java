@@ -327,11 +327,12 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Warm-up steps, the peak memory, then {@link #rounds} rounds, each timing training steps,
      * forward passes and every convolution alone ({@link #repeats} runs of each after an untimed
-     * one), and with {@code --cold-floor-mb} every convolution again with the caches flushed. A ratio is taken within a round, where a measurement and its floor are seconds apart:
-     * this virtual machine's speed changes by 15-25% within minutes (other guests take its
-     * cores), and timing all steps first and all floors minutes later let that drift into the
-     * ratio. The peak is read before the rounds, as the floor's layers and inputs (some 330 MB
-     * for the paper's first convolution) come on top of the network's idle buffers.
+     * one), and with {@code --cold-floor-mb} every convolution again with the caches flushed. A
+     * ratio is taken within a round, where a measurement and its floor are seconds apart: this
+     * virtual machine's speed changes by 15-25% within minutes (other guests on its host), and
+     * timing all steps first and all floors minutes later let that drift into the ratio. The
+     * peak is read before the rounds, as the floor's layers and inputs (some 330 MB for the
+     * paper's first convolution) come on top of the network's idle buffers.
      */
     private Row measure(UNetConfig config, int size, PrintWriter err) {
         Session s = new Session(config, size);
