@@ -154,8 +154,9 @@ public final class BenchCommand implements Callable<Integer> {
      *
      * @param train   training steps against the cold training floor
      * @param forward forward passes against the cold forward floor
+     * @param convs   each convolution's cold times, in the order of the row's
      */
-    private record Cold(Measured train, Measured forward) {
+    private record Cold(Measured train, Measured forward, List<ConvFloor.Timing> convs) {
     }
 
     @Override
@@ -364,7 +365,8 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             Tensors.release(flush);
         }
-        Cold c = cold == null ? null : new Cold(new Measured(train, cold.train), new Measured(forward, cold.forward));
+        Cold c = cold == null ? null
+                : new Cold(new Measured(train, cold.train), new Measured(forward, cold.forward), cold.perSite(sites));
         return new Row(label(config, size), s.net.parameterCount(), new Measured(train, hot.train),
                 new Measured(forward, hot.forward), peakKb, inUse, hot.perSite(sites), c);
     }
@@ -453,11 +455,16 @@ public final class BenchCommand implements Callable<Integer> {
     private static void printConvs(PrintWriter out, Row r) {
         out.println();
         out.println("floor per convolution, " + r.label() + ":");
-        out.printf("  %-22s %-9s %-22s %12s %12s%n", "layer", "op", "input", "forward", "backward");
-        for (ConvFloor.Timing t : r.convs()) {
+        List<ConvFloor.Timing> cold = r.cold() == null ? null : r.cold().convs();
+        out.printf("  %-22s %-9s %-22s %12s %12s%s%n", "layer", "op", "input", "forward", "backward",
+                cold == null ? "" : String.format(" %12s %12s", "cold fwd", "cold bwd"));
+        for (int i = 0; i < r.convs().size(); i++) {
+            ConvFloor.Timing t = r.convs().get(i);
             ConvFloor.Site s = t.site();
-            out.printf("  %-22s %-9s %-22s %9.1f ms %9.1f ms%n", s.name(), s.op(), Arrays.toString(s.inputShape()),
-                    t.forward() * 1e3, t.backward() * 1e3);
+            out.printf("  %-22s %-9s %-22s %9.1f ms %9.1f ms%s%n", s.name(), s.op(), Arrays.toString(s.inputShape()),
+                    t.forward() * 1e3, t.backward() * 1e3, cold == null ? ""
+                            : String.format(" %9.1f ms %9.1f ms", cold.get(i).forward() * 1e3,
+                                    cold.get(i).backward() * 1e3));
         }
     }
 

@@ -63,11 +63,15 @@ class BenchCommandTest {
 
     @Test
     void coldFloorIsPrintedWhenAsked() {
-        CommandRun r = tinyMainOnly("--cold-floor-mb", "4");
+        CommandRun r = tinyMainOnly("--cold-floor-mb", "4", "--per-layer");
         assertTrue(r.out().contains("cold floor = the floor with a pass over 4 MiB"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("depth 3, 2 ch, tile 60") && l.contains("step / cold "
                 + "floor") && l.contains("forward / cold floor")), r.out());
         assertTrue(r.err().contains("and again cold"), r.err());
+        assertTrue(r.out().contains("cold fwd") && r.out().contains("cold bwd"), r.out());
+        // forward, backward, cold forward, cold backward
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  outc.conv ") && l.split(" ms", -1).length == 5),
+                r.out());
     }
 
     @Test
