@@ -96,6 +96,20 @@ class UpdateEquationsTest {
     }
 
     @Test
+    void nesterovWithWeightDecay() {
+        Parameter p = scalar("w", Parameter.Kind.WEIGHT);
+        Sgd sgd = new Sgd(List.of(p), SgdConfig.of(0.1).withMomentum(0.9).withNesterov(true).withWeightDecay(0.5));
+        double[] v = twoSteps(sgd, p);
+        // g1 = 1 + 0.5 * 1 = 1.5; v1 = 1.5; d1 = 1.5 + 0.9 * 1.5 = 2.85; p1 = 1 - 0.285 = 0.715
+        assertEquals(0.715, v[0], TOL);
+        // g2 = 2 + 0.5 * 0.715 = 2.3575; v2 = 0.9 * 1.5 + 2.3575 = 3.7075;
+        // d2 = 2.3575 + 0.9 * 3.7075 = 5.69425; p2 = 0.715 - 0.569425 = 0.145575
+        assertEquals(0.145575, v[1], TOL);
+        assertEquals(3.7075, sgd.state().tensors().get("momentum_buffer/w").getDouble(0), TOL);
+        assertEquals(2.0, p.grad().getDouble(0), TOL, "the gradient is not modified");
+    }
+
+    @Test
     void weightDecayWithMomentumAndChosenKinds() {
         Parameter b = scalar("b", Parameter.Kind.BIAS);
         Sgd sgd = new Sgd(List.of(b), SgdConfig.of(0.1).withMomentum(0.9).withWeightDecay(0.5)
