@@ -135,14 +135,14 @@ final class NativeOps {
     }
 
     /**
-     * Runs an op with platform helpers (oneDNN, cuDNN) off, on whole contiguous arrays. For 2x2
+     * Runs an op with platform helpers (oneDNN, cuDNN) off, so libnd4j's own loop runs it. For 2x2
      * pooling the oneDNN helper reorders input and output to its blocked layout and back, and
-     * its backward recomputes the forward pooling for a workspace; libnd4j's loop makes one
-     * pass. Measured on the 16-channel network's four poolings (2 cores, AVX-512), forward and
-     * backward: 5.8 + 16.7 ms in one call each against 13.1 + 27.9 ms with the helper over row
-     * bands (as the layer ran before) and 9.7 + 22.8 ms with the helper in one call. Over bands
-     * (strided views) the loop is slower than the helper, so the pooling is not banded; it has
-     * no temporaries to bound.
+     * its backward recomputes the forward pooling for a workspace; the loop makes one pass.
+     * Measured on the 16-channel network's four poolings (2 cores, AVX-512), forward and
+     * backward: 5.8 + 16.7 ms in one call each on whole arrays against 13.1 + 27.9 ms with the
+     * helper over row bands (as the layer ran before) and 9.7 + 22.8 ms with the helper in one
+     * call. Over bands (strided views) the loop is slower than the helper, which is why
+     * {@link MaxPool2d} is not banded; the loop has no temporaries to bound.
      */
     private static void execWithoutHelpers(String op, int[] iArgs, INDArray[] inputs, INDArray output) {
         try (OpContext context = Nd4j.getExecutioner().buildContext()) {

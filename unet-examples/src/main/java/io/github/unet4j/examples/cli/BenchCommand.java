@@ -365,22 +365,18 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             Tensors.release(flush);
         }
-        Cold c = cold == null ? null
-                : new Cold(new Measured(train, cold.train), new Measured(forward, cold.forward), cold.perSite(sites));
-        return new Row(label(config, size), s.net.parameterCount(), new Measured(train, hot.train),
-                new Measured(forward, hot.forward), peakKb, inUse, hot.perSite(sites), c);
+        Cold c = cold == null ? null : new Cold(new Measured(train, cold.train()),
+                new Measured(forward, cold.forward()), cold.perSite(sites));
+        return new Row(label(config, size), s.net.parameterCount(), new Measured(train, hot.train()),
+                new Measured(forward, hot.forward()), peakKb, inUse, hot.perSite(sites), c);
     }
 
-    /** Floor times of each round, and of each convolution in each round. */
+    /** Each convolution's floor times in each round. */
     private final class Floors {
-        final double[] train;
-        final double[] forward;
         final double[][] siteForward;
         final double[][] siteBackward;
 
         Floors(int sites, int rounds) {
-            train = new double[rounds];
-            forward = new double[rounds];
             siteForward = new double[sites][rounds];
             siteBackward = new double[sites][rounds];
         }
@@ -390,9 +386,32 @@ public final class BenchCommand implements Callable<Integer> {
                 ConvFloor.Timing t = ConvFloor.time(sites.get(i), repeats, SEED, beforeEach);
                 siteForward[i][round] = t.forward();
                 siteBackward[i][round] = t.backward();
-                forward[round] += t.forward();
-                train[round] += t.forward() + t.backward();
             }
+        }
+
+        /** @return the forward floor of each round: the sum of the convolutions' forward times */
+        double[] forward() {
+            return sumPerRound(siteForward);
+        }
+
+        /** @return the training floor of each round: forward plus backward times */
+        double[] train() {
+            double[] f = forward();
+            double[] b = sumPerRound(siteBackward);
+            for (int r = 0; r < f.length; r++) {
+                f[r] += b[r];
+            }
+            return f;
+        }
+
+        private static double[] sumPerRound(double[][] perSite) {
+            double[] sum = new double[perSite.length == 0 ? 0 : perSite[0].length];
+            for (double[] site : perSite) {
+                for (int r = 0; r < sum.length; r++) {
+                    sum[r] += site[r];
+                }
+            }
+            return sum;
         }
 
         /** @return each convolution's median times over rounds */
