@@ -67,8 +67,12 @@ public final class BenchCommand implements Callable<Integer> {
     int repeats = 3;
 
     @Option(names = "--rounds", description = "Rounds of training steps, forward passes and the floor, one after "
-            + "the other; ratios are medians over rounds (default: ${DEFAULT-VALUE}).")
+            + "the other, for the main configuration; ratios are medians over rounds (default: ${DEFAULT-VALUE}).")
     int rounds = 3;
+
+    @Option(names = "--small-rounds", description = "Rounds for the smaller configuration, whose rounds take "
+            + "seconds: its ratios drift more from run to run at 3 (default: ${DEFAULT-VALUE}).")
+    int smallRounds = 9;
 
     @Option(names = "--warmup-seconds", description = "Untimed training steps of each configuration for at least "
             + "this long (and at least 3): the JIT compiler and the buffer pool settle (default: ${DEFAULT-VALUE}).")
@@ -171,9 +175,9 @@ public final class BenchCommand implements Callable<Integer> {
             small.outputSize(smallTile);
         }
 
-        out.printf("unet bench: float32, batch %d, %d round(s) of %d timed run(s) per measurement, after warm-up "
-                + "(training steps for at least %d s and %d steps)%n", batch, rounds, repeats, warmupSeconds,
-                TRAIN_WARMUPS);
+        out.printf("unet bench: float32, batch %d, %d round(s)%s of %d timed run(s) per measurement, after warm-up "
+                + "(training steps for at least %d s and %d steps)%n", batch, rounds,
+                onlyMain ? "" : " (smaller configuration: " + smallRounds + ")", repeats, warmupSeconds, TRAIN_WARMUPS);
         out.println("backend: " + NativeBackend.describe());
         out.println(NativeMemory.describe());
         out.println("activations: " + activations);
@@ -186,13 +190,13 @@ public final class BenchCommand implements Callable<Integer> {
         // peak includes the main one's. The memory-growth check runs last.
         List<Row> rows = new ArrayList<>();
         progress(err, "main configuration " + label(main, tile));
-        Row mainRow = measure(main, tile, err);
+        Row mainRow = measure(main, tile, rounds, err);
         rows.add(mainRow);
         Tensors.trimPool();
         gc();
         if (!onlyMain) {
             progress(err, "smaller configuration " + label(small, smallTile));
-            rows.add(measure(small, smallTile, err));
+            rows.add(measure(small, smallTile, smallRounds, err));
             Tensors.trimPool();
             gc();
         }
@@ -256,6 +260,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
+        if (smallRounds < 1) {
+            throw new IllegalArgumentException("--small-rounds must be >= 1, got " + smallRounds);
         }
         if (warmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
@@ -326,7 +333,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Warm-up steps, the peak memory, then {@link #rounds} rounds, each timing training steps,
+     * Warm-up steps, the peak memory, then the given number of rounds, each timing training steps,
      * forward passes and every convolution alone ({@link #repeats} runs of each after an untimed
      * one), and with {@code --cold-floor-mb} every convolution again with the caches flushed. A
      * ratio is taken within a round, where a measurement and its floor are seconds apart: this
@@ -335,7 +342,7 @@ public final class BenchCommand implements Callable<Integer> {
      * peak is read before the rounds, as the floor's layers and inputs (some 330 MB for the
      * paper's first convolution) come on top of the network's idle buffers.
      */
-    private Row measure(UNetConfig config, int size, PrintWriter err) {
+    private Row measure(UNetConfig config, int size, int roundCount, PrintWriter err) {
         Session s = new Session(config, size);
         progress(err, "  warm-up: training steps (at least " + TRAIN_WARMUPS + " and " + warmupSeconds + " s)");
         Tensors.resetPeak();
@@ -346,14 +353,14 @@ public final class BenchCommand implements Callable<Integer> {
         long peakKb = ProcessMemory.now().peakKb();
         long inUse = Tensors.peakInUseBytes();
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
-        double[] train = new double[rounds];
-        double[] forward = new double[rounds];
-        Floors hot = new Floors(sites.size(), rounds);
-        Floors cold = coldFloorMb > 0 ? new Floors(sites.size(), rounds) : null;
+        double[] train = new double[roundCount];
+        double[] forward = new double[roundCount];
+        Floors hot = new Floors(sites.size(), roundCount);
+        Floors cold = coldFloorMb > 0 ? new Floors(sites.size(), roundCount) : null;
         INDArray flush = coldFloorMb > 0 ? Nd4j.zeros(DataType.FLOAT, coldFloorMb * (1L << 20) / Float.BYTES) : null;
         try {
-            for (int r = 0; r < rounds; r++) {
-                progress(err, "  round " + (r + 1) + " of " + rounds + ": training steps, forward passes, the "
+            for (int r = 0; r < roundCount; r++) {
+                progress(err, "  round " + (r + 1) + " of " + roundCount + ": training steps, forward passes, the "
                         + sites.size() + " convolutions alone" + (cold == null ? "" : ", and again cold"));
                 train[r] = Stopwatch.median(1, repeats, s::trainStep);
                 forward[r] = Stopwatch.median(1, repeats, s::forward);

@@ -25,7 +25,8 @@ class BenchCommandTest {
     @Test
     void tinyConfigurationPrintsEveryRow() {
         CommandRun r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
-                "--small-tile", "60", "--repeats", "2", "--rounds", "2", "--warmup-seconds", "0", "--memory-steps", "2",
+                "--small-tile", "60", "--repeats", "2", "--rounds", "2", "--small-rounds", "3", "--warmup-seconds", "0",
+                "--memory-steps", "2",
                 "--overlap-tile", "--image-size", "60", "--per-layer");
         assertEquals(0, r.code(), r.err());
         String o = r.out();
@@ -40,6 +41,13 @@ class BenchCommandTest {
         assertTrue(o.contains("up1.up") && o.contains("deconv2d"), o);
         assertTrue(o.contains(" MB"), o);
         assertTrue(o.contains("n/a"), o); // the smaller configuration's peak is not its own
+        assertTrue(o.contains("2 round(s) (smaller configuration: 3)"), o);
+        // Each configuration runs its own number of rounds: the main one 2, the smaller one 3.
+        String e = r.err();
+        int small = e.indexOf("smaller configuration depth 3, 2 ch, tile 60");
+        assertTrue(small > 0, e);
+        assertTrue(e.substring(0, small).contains("round 2 of 2") && !e.substring(0, small).contains("of 3"), e);
+        assertTrue(e.substring(small).contains("round 3 of 3") && !e.substring(small).contains("of 2:"), e);
     }
 
     /** A quick run of a tiny main configuration alone, with more options; it must succeed. */
@@ -57,6 +65,7 @@ class BenchCommandTest {
         CommandRun r = tinyMainOnly();
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60"), r.out());
         assertFalse(r.out().contains("16 ch"), r.out());
+        assertFalse(r.out().contains("smaller configuration:"), r.out());
         assertTrue(r.out().contains("memory growth: skipped"), r.out());
         assertFalse(r.out().contains("cold floor"), r.out());
     }
@@ -88,6 +97,7 @@ class BenchCommandTest {
         CommandRun.assertUsageError("572", "bench", "--tile", "570", "--only-main");
         CommandRun.assertUsageError("--repeats", "bench", "--repeats", "0");
         CommandRun.assertUsageError("--rounds", "bench", "--rounds", "0");
+        CommandRun.assertUsageError("--small-rounds", "bench", "--small-rounds", "0");
         CommandRun.assertUsageError("--warmup-seconds", "bench", "--warmup-seconds", "-1");
         CommandRun.assertUsageError("--cold-floor-mb", "bench", "--cold-floor-mb", "-1");
     }
