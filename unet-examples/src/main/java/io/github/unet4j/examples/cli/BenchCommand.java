@@ -190,8 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
         // peak includes the main one's. The memory-growth check runs last.
         List<Row> rows = new ArrayList<>();
         progress(err, "main configuration " + label(main, tile));
-        Row mainRow = measure(main, tile, rounds, err);
-        rows.add(mainRow);
+        rows.add(measure(main, tile, rounds, err));
         Tensors.trimPool();
         gc();
         if (!onlyMain) {
@@ -200,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
             Tensors.trimPool();
             gc();
         }
-        String overlapLine = overlapTile ? overlapTile(main, mainRow, err) : null;
+        String overlapLine = overlapTile ? overlapTile(main, err) : null;
         String memoryLine = "memory growth: skipped (--memory-steps 0)";
         if (onlyMain && memorySteps > 0) {
             memoryLine = "memory growth: skipped (it runs on the smaller configuration; --only-main given)";
@@ -452,7 +451,13 @@ public final class BenchCommand implements Callable<Integer> {
                 ProcessMemory.mb(afterGc.currentKb()));
     }
 
-    private String overlapTile(UNetConfig config, Row row, PrintWriter err) {
+    /**
+     * Overlap-tile segmentation of one random image, in {@link #rounds} rounds, each timing the
+     * segmentation and then the forward floor of the network's convolutions: paired within a
+     * round as in {@link #measure}, since a floor taken minutes earlier (the main configuration's)
+     * let the machine's drift into the ratio (1.12 and 1.39 in two runs).
+     */
+    private String overlapTile(UNetConfig config, PrintWriter err) {
         UNet net = new UNet(config, DataType.FLOAT, SEED);
         UNetTileModel model = UNetTileModel.of(net, tile);
         OverlapTile tiler = new OverlapTile(model, batch);
@@ -469,13 +474,24 @@ public final class BenchCommand implements Callable<Integer> {
             Arrays.fill(image, pixels);
         }
         float[][] channels = image;
-        progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles");
-        double t = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
+        List<ConvFloor.Site> sites = ConvFloor.sites(net, new long[] {batch, config.inChannels(), tile, tile});
+        double[] times = new double[rounds];
+        Floors floors = new Floors(sites.size(), rounds);
+        for (int r = 0; r < rounds; r++) {
+            progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles, round " + (r + 1)
+                    + " of " + rounds + ": segmenting, the " + sites.size() + " convolutions alone");
+            times[r] = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
+            floors.time(sites, r, () -> { });
+        }
         // The floor is per batch of tiles; with a batch of 1 it is per tile.
-        double floor = row.forward().floor() / batch * tiles;
+        double[] floor = floors.forward();
+        for (int r = 0; r < rounds; r++) {
+            floor[r] = floor[r] / batch * tiles;
+        }
+        Measured m = new Measured(times, floor);
         return String.format("overlap-tile %dx%d image (%s, output tile %d, %d tiles): %.3f s; forward floor x "
-                + "tiles = %.3f s; ratio %.2f", imageSize, imageSize, label(config, tile), model.outputTile(), tiles,
-                t, floor, t / floor);
+                + "tiles = %.3f s; ratio %.2f (median over rounds of the round's time / floor)", imageSize, imageSize,
+                label(config, tile), model.outputTile(), tiles, m.median(), m.floor(), m.ratio());
     }
 
     private static void printConvs(PrintWriter out, Row r) {

@@ -38,6 +38,9 @@ class BenchCommandTest {
         assertTrue(o.contains("memory growth (depth 3, 2 ch, tile 60)") && o.contains("after 2 more steps"), o);
         // 92 -> 52: a 60x60 image needs 2x2 tiles.
         assertTrue(o.contains("overlap-tile 60x60 image") && o.contains("4 tiles"), o);
+        assertTrue(o.contains("ratio") && o.contains("(median over rounds of the round's time / floor)"), o);
+        // The overlap-tile floor is timed in the main configuration's rounds (2), beside the segmentation.
+        assertTrue(r.err().contains("4 tiles, round 2 of 2") && !r.err().contains("4 tiles, round 3"), r.err());
         assertTrue(o.contains("up1.up") && o.contains("deconv2d"), o);
         assertTrue(o.contains(" MB"), o);
         assertTrue(o.contains("n/a"), o); // the smaller configuration's peak is not its own
@@ -47,7 +50,10 @@ class BenchCommandTest {
         int small = e.indexOf("smaller configuration depth 3, 2 ch, tile 60");
         assertTrue(small > 0, e);
         assertTrue(e.substring(0, small).contains("round 2 of 2") && !e.substring(0, small).contains("of 3"), e);
-        assertTrue(e.substring(small).contains("round 3 of 3") && !e.substring(small).contains("of 2:"), e);
+        int overlap = e.indexOf("overlap-tile 60x60");
+        assertTrue(overlap > small, e);
+        String smallPart = e.substring(small, overlap);
+        assertTrue(smallPart.contains("round 3 of 3") && !smallPart.contains("of 2:"), e);
     }
 
     /** A quick run of a tiny main configuration alone, with more options; it must succeed. */
