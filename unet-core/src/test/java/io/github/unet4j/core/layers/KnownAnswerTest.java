@@ -9,6 +9,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -150,10 +151,10 @@ class KnownAnswerTest {
 
     /** Exactly one of the values is the gradient, the others are 0. */
     private static void assertOnce(double gradient, double... values) {
-        long carrying = java.util.Arrays.stream(values).filter(v -> Math.abs(v - gradient) <= TOL).count();
-        long zero = java.util.Arrays.stream(values).filter(v -> Math.abs(v) <= TOL).count();
-        assertEquals(1, carrying, () -> java.util.Arrays.toString(values));
-        assertEquals(values.length - 1, zero, () -> java.util.Arrays.toString(values));
+        long carrying = Arrays.stream(values).filter(v -> Math.abs(v - gradient) <= TOL).count();
+        long zero = Arrays.stream(values).filter(v -> Math.abs(v) <= TOL).count();
+        assertEquals(1, carrying, () -> Arrays.toString(values));
+        assertEquals(values.length - 1, zero, () -> Arrays.toString(values));
     }
 
     @Test

@@ -354,8 +354,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
         double[] train = new double[roundCount];
         double[] forward = new double[roundCount];
-        Floors hot = new Floors(sites.size(), roundCount);
-        Floors cold = coldFloorMb > 0 ? new Floors(sites.size(), roundCount) : null;
+        Floors hot = new Floors(ConvFloor.Passes.FORWARD_AND_BACKWARD, sites.size(), roundCount);
+        Floors cold = coldFloorMb > 0 ? new Floors(ConvFloor.Passes.FORWARD_AND_BACKWARD, sites.size(), roundCount)
+                : null;
         INDArray flush = coldFloorMb > 0 ? Nd4j.zeros(DataType.FLOAT, coldFloorMb * (1L << 20) / Float.BYTES) : null;
         try {
             for (int r = 0; r < roundCount; r++) {
@@ -379,17 +380,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Each convolution's floor times in each round. */
     private final class Floors {
+        final ConvFloor.Passes passes;
         final double[][] siteForward;
         final double[][] siteBackward;
 
-        Floors(int sites, int rounds) {
+        Floors(ConvFloor.Passes passes, int sites, int rounds) {
+            this.passes = passes;
             siteForward = new double[sites][rounds];
             siteBackward = new double[sites][rounds];
         }
 
         void time(List<ConvFloor.Site> sites, int round, Runnable beforeEach) {
             for (int i = 0; i < sites.size(); i++) {
-                ConvFloor.Timing t = ConvFloor.time(sites.get(i), repeats, SEED, beforeEach);
+                ConvFloor.Timing t = ConvFloor.time(sites.get(i), passes, repeats, SEED, beforeEach);
                 siteForward[i][round] = t.forward();
                 siteBackward[i][round] = t.backward();
             }
@@ -400,7 +403,7 @@ public final class BenchCommand implements Callable<Integer> {
             return sumPerRound(siteForward);
         }
 
-        /** @return the training floor of each round: forward plus backward times */
+        /** @return the training floor of each round: forward plus backward times (NaN for forward only) */
         double[] train() {
             double[] f = forward();
             double[] b = sumPerRound(siteBackward);
@@ -476,7 +479,7 @@ public final class BenchCommand implements Callable<Integer> {
         float[][] channels = image;
         List<ConvFloor.Site> sites = ConvFloor.sites(net, new long[] {batch, config.inChannels(), tile, tile});
         double[] times = new double[rounds];
-        Floors floors = new Floors(sites.size(), rounds);
+        Floors floors = new Floors(ConvFloor.Passes.FORWARD, sites.size(), rounds); // inference: no backward
         for (int r = 0; r < rounds; r++) {
             progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles, round " + (r + 1)
                     + " of " + rounds + ": segmenting, the " + sites.size() + " convolutions alone");

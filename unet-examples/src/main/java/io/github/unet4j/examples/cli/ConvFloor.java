@@ -52,9 +52,18 @@ final class ConvFloor {
      *
      * @param site     the convolution
      * @param forward  median forward time, seconds
-     * @param backward median backward time (dX, dW, db), seconds
+     * @param backward median backward time (dX, dW, db), seconds; NaN when only the forward
+     *                 pass was timed
      */
     record Timing(Site site, double forward, double backward) {
+    }
+
+    /** Which passes of a convolution {@link #time} runs. */
+    enum Passes {
+        /** Forward only: the floor of inference (overlap-tile segmentation). */
+        FORWARD,
+        /** Forward and backward: the floor of training. */
+        FORWARD_AND_BACKWARD
     }
 
     private ConvFloor() {
@@ -148,15 +157,16 @@ final class ConvFloor {
      * Times one convolution alone: the layer object the network uses, random parameters and
      * input, one untimed forward and backward, then {@code repeats} timed of each, each after an
      * untimed {@code beforeEach} (nothing for the floor; a pass over a large array for the cold
-     * floor).
+     * floor). With {@link Passes#FORWARD} the backward pass is not run at all.
      *
      * @param site       the convolution
+     * @param passes     forward only, or forward and backward
      * @param repeats    timed runs of forward and of backward
      * @param seed       seed of the random tensors
      * @param beforeEach run before each timed forward and each timed backward
      * @return the medians
      */
-    static Timing time(Site site, int repeats, long seed, Runnable beforeEach) {
+    static Timing time(Site site, Passes passes, int repeats, long seed, Runnable beforeEach) {
         Layer layer = site.transposed()
                 ? new ConvTranspose2d(site.name(), site.inChannels(), site.outChannels(), site.bias(), DataType.FLOAT)
                 : new Conv2d(site.name(), site.inChannels(), site.outChannels(), site.kernel(),
@@ -171,16 +181,22 @@ final class ConvFloor {
         // the first touch of freshly allocated memory. The warm-up sizes the workspaces.
         Runnable forward = () -> Workspaces.run("unet4j-floor-forward", () -> layer.forward(x, Mode.TRAIN).length());
         Runnable backward = () -> Workspaces.run("unet4j-floor-backward", () -> layer.backward(gradOut).length());
+        boolean withBackward = passes == Passes.FORWARD_AND_BACKWARD;
         forward.run();
-        backward.run();
+        if (withBackward) {
+            backward.run();
+        }
         double[] fwd = new double[repeats];
         double[] bwd = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             beforeEach.run();
             fwd[i] = Stopwatch.seconds(forward);
-            beforeEach.run();
-            bwd[i] = Stopwatch.seconds(backward);
+            if (withBackward) {
+                beforeEach.run();
+                bwd[i] = Stopwatch.seconds(backward);
+            }
         }
-        return new Timing(site, Stopwatch.median(fwd), Stopwatch.median(bwd));
+        layer.clearCache();
+        return new Timing(site, Stopwatch.median(fwd), withBackward ? Stopwatch.median(bwd) : Double.NaN);
     }
 }

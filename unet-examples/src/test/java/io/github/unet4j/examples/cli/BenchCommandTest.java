@@ -144,6 +144,21 @@ class BenchCommandTest {
         assertTrue(sites.get(10).bias());
     }
 
+    @Test
+    void forwardOnlyTimingRunsNoBackward() {
+        UNetConfig c = new UNetConfig(1, 2, 2, 2, Padding.VALID, false, 0, Upsampling.TRANSPOSED);
+        ConvFloor.Site site = ConvFloor.sites(new UNet(c, DataType.FLOAT, 1), new long[] {1, 1, 44, 44}).get(1);
+        int[] calls = new int[1];
+        ConvFloor.Timing f = ConvFloor.time(site, ConvFloor.Passes.FORWARD, 3, 1, () -> calls[0]++);
+        assertTrue(f.forward() > 0, f.toString());
+        assertTrue(Double.isNaN(f.backward()), f.toString());
+        assertEquals(3, calls[0], "once before each timed forward");
+        calls[0] = 0;
+        ConvFloor.Timing both = ConvFloor.time(site, ConvFloor.Passes.FORWARD_AND_BACKWARD, 3, 1, () -> calls[0]++);
+        assertTrue(both.forward() > 0 && both.backward() > 0, both.toString());
+        assertEquals(6, calls[0], "once before each timed forward and each timed backward");
+    }
+
     private static void assertSite(ConvFloor.Site s, String name, int in, int out, long[] shape) {
         assertEquals(name, s.name());
         assertEquals(in, s.inChannels(), name);
