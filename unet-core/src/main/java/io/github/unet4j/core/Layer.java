@@ -11,9 +11,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <ul>
  *   <li>{@link #forward} in {@link Mode#TRAIN} caches what {@link #backward} needs; in
  *       {@link Mode#INFER} it caches nothing and {@code backward} then fails.</li>
- *   <li>Memory: the input, the output and the incoming gradient belong to the caller; a layer
- *       frees ({@link Tensors#release}) the temporaries it creates itself. A backward consumes
- *       the caches of its forward: one backward per training forward.</li>
+ *   <li>Memory: a layer frees ({@link Tensors#release}) only the temporaries it creates
+ *       itself. Its input, output and gradients belong to whoever runs it: in a network, the
+ *       {@link io.github.unet4j.core.graph.Tape}, which frees each array after the backward of its
+ *       last reader. The output is a new array or, for an in-place layer, the input changed in
+ *       place. A backward consumes the caches of its forward: one backward per training
+ *       forward.</li>
  *   <li>{@link #backward} takes dL/dOutput of the last training forward and returns dL/dInput;
  *       it <em>adds</em> dL/dParameter into each parameter's gradient.</li>
  *   <li>{@link #outputShape} computes the output shape without running, and fails with the same
@@ -64,6 +67,28 @@ public interface Layer {
     /** @return the non-trainable state saved with the parameters */
     default List<Buffer> buffers() {
         return List.of();
+    }
+
+    /**
+     * @return whether a second training forward on the same input gives the same output and
+     *         caches (false for dropout, whose mask is drawn anew): only blocks of recomputable
+     *         layers are recomputed under {@link Activations#RECOMPUTE}
+     */
+    default boolean recomputable() {
+        return true;
+    }
+
+    /**
+     * @return whether backward reads this layer's input (so it must live until then); false
+     *         lets whoever runs the layer free the input as soon as no other layer needs it
+     */
+    default boolean cachesInput() {
+        return true;
+    }
+
+    /** @return whether backward reads this layer's output (ReLU does: its mask is y &gt; 0) */
+    default boolean cachesOutput() {
+        return false;
     }
 
     /** Sets every parameter gradient to zero. */

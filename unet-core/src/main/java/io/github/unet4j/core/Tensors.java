@@ -225,17 +225,44 @@ public final class Tensors {
                 a.close();
             }
         } else if (l.array().get() == a) { // the array lent, not a view or reshape of it
-            pool.lent.remove(b.address());
-            pool.lentBytes -= l.length() * b.dataType().width();
-            pool.heldBytes -= l.bufferBytes();
-            if (pooling) {
-                pool.free.computeIfAbsent(b.dataType(), k -> new TreeMap<>())
-                        .computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
-                pool.idle.add(b.address());
-                pool.idleBytes += b.length() * b.dataType().width();
-            } else {
-                b.close();
-            }
+            giveBack(pool, b, l);
+        }
+    }
+
+    /**
+     * Hands back the memory under {@code a}, which may be a view or reshape of the array that
+     * owns it: for the one owner of array lifetimes ({@link io.github.unet4j.core.graph.Tape}),
+     * which knows that no live array shares it. A buffer from {@link #allocate} goes back to the
+     * pool, an array that owns its buffer is closed, anything else is left to the garbage
+     * collector.
+     *
+     * @param a an array whose memory no one uses any more, or null
+     */
+    public static void releaseMemory(INDArray a) {
+        if (a == null || a.wasClosed() || a.isAttached()) {
+            return;
+        }
+        Pool pool = POOL.get();
+        DataBuffer b = root(a.data());
+        Lent l = pool.lent.get(b.address());
+        if (l != null) {
+            giveBack(pool, b, l);
+        } else if (!pool.idle.contains(b.address()) && a.closeable()) {
+            a.close();
+        }
+    }
+
+    private static void giveBack(Pool pool, DataBuffer b, Lent l) {
+        pool.lent.remove(b.address());
+        pool.lentBytes -= l.length() * b.dataType().width();
+        pool.heldBytes -= l.bufferBytes();
+        if (pooling) {
+            pool.free.computeIfAbsent(b.dataType(), k -> new TreeMap<>())
+                    .computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
+            pool.idle.add(b.address());
+            pool.idleBytes += b.length() * b.dataType().width();
+        } else {
+            b.close();
         }
     }
 

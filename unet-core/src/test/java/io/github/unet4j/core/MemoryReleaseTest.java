@@ -1,10 +1,15 @@
 package io.github.unet4j.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.unet4j.core.graph.Tape;
+import io.github.unet4j.core.graph.Var;
+import io.github.unet4j.core.layers.Add;
+import io.github.unet4j.core.layers.CropAndConcat;
 import io.github.unet4j.core.layers.ReLU;
 import io.github.unet4j.core.layers.Sequential;
 import io.github.unet4j.core.testing.TestTensors;
@@ -53,7 +58,7 @@ class MemoryReleaseTest {
         Probe a = new Probe();
         Probe b = new Probe();
         Probe c = new Probe();
-        Sequential s = new Sequential("s", List.of(a, b, new ReLU("relu", true), c));
+        Tape s = Tape.of(new Sequential("s", List.of(a, b, new ReLU("relu", true), c)));
         INDArray x = TestTensors.awayFromZero(1, DataType.FLOAT, 1, 2, 3, 3);
         INDArray y = s.forward(x, Mode.TRAIN);
         INDArray aOut = b.inputs.get(0);
@@ -73,26 +78,53 @@ class MemoryReleaseTest {
     }
 
     @Test
-    void aConsumingBackwardAlsoFreesTheGradientAndTheOutputItWasHandedAndGivesTheSameResult() {
+    void aValueReadTwiceGetsTheSumOfBothGradientsAndDiesAfterItsMakersBackward() {
+        // y = a(x) + relu(a(x)): the Tape sums both gradients of a's output.
+        Probe a = new Probe();
+        Probe b = new Probe();
+        Tape t = Tape.record("sum", 1, g -> {
+            Var h = g.apply(a, g.input(0));
+            return g.apply(new Add("add"), g.apply(b, h), g.apply(new ReLU("relu"), h));
+        });
         INDArray x = TestTensors.awayFromZero(1, DataType.FLOAT, 1, 2, 3, 3);
-        INDArray[] dx = new INDArray[2];
-        for (int consume = 0; consume < 2; consume++) {
-            Sequential s = new Sequential("s", List.of(new Probe(), new ReLU("relu", true), new Probe()));
-            INDArray y = s.forward(x, Mode.TRAIN);
-            INDArray g = TestTensors.awayFromZero(2, DataType.FLOAT, y.shape());
-            dx[consume] = consume == 1 ? s.backwardConsuming(g) : s.backward(g);
-            assertEquals(consume == 1, g.wasClosed(), "gradient freed only when handed over");
-            assertEquals(consume == 1, y.wasClosed(), "output freed only when handed over");
-            assertFalse(x.wasClosed());
+        INDArray y = t.forward(x, Mode.TRAIN);
+        INDArray h = b.inputs.get(0);
+        INDArray g = Nd4j.ones(DataType.FLOAT, y.shape());
+        INDArray dx = t.backward(g);
+        // dy/dh = 2 + step(h), dh/dx = 2.
+        INDArray expected = x.mul(2).gt(0).castTo(DataType.FLOAT).addi(2).muli(2);
+        assertEquals(expected, dx);
+        assertEquals(1, a.gradients.size(), "a's backward runs once, with the sum");
+        assertTrue(h.wasClosed(), "a's output is dead after a's backward");
+        for (INDArray caller : new INDArray[] {x, y, g, dx}) {
+            assertFalse(caller.wasClosed());
         }
-        assertEquals(dx[0], dx[1]);
+    }
+
+    @Test
+    void aValueNoBackwardReadsDiesWithItsLastReadersForwardInTraining() {
+        // The up-sampled map of an Up block: the concatenation copies it and caches nothing.
+        Probe a = new Probe();
+        Probe b = new Probe();
+        Tape t = Tape.record("concat", 2, g -> g.apply(b, g.apply(new CropAndConcat("cc"), g.input(0),
+                g.apply(a, g.input(1)))));
+        INDArray skip = TestTensors.awayFromZero(1, DataType.FLOAT, 1, 2, 5, 5);
+        INDArray x = TestTensors.awayFromZero(2, DataType.FLOAT, 1, 1, 3, 3);
+        INDArray y = t.forward(Mode.TRAIN, skip, x);
+        INDArray concatenated = b.inputs.get(0);
+        assertFalse(concatenated.wasClosed(), "b caches it");
+        INDArray[] d = t.backwardAll(Nd4j.ones(DataType.FLOAT, y.shape()));
+        assertTrue(concatenated.wasClosed());
+        assertArrayEquals(skip.shape(), d[0].shape(), "the crop window's gradient comes back whole");
+        assertEquals(9 * 4, d[0].sumNumber().doubleValue(), 1e-6, "ones inside the window (x4 by b), zero outside");
+        assertEquals(Nd4j.ones(DataType.FLOAT, x.shape()).muli(4), d[1]);
     }
 
     @Test
     void inferenceFreesEachArrayOnceTheNextLayerHasRun() {
         Probe a = new Probe();
         Probe b = new Probe();
-        Sequential s = new Sequential("s", List.of(a, b, new Probe()));
+        Tape s = Tape.of(new Sequential("s", List.of(a, b, new Probe())));
         INDArray x = TestTensors.awayFromZero(1, DataType.FLOAT, 1, 2, 3, 3);
         INDArray y = s.forward(x, Mode.INFER);
         assertTrue(b.inputs.get(0).wasClosed());
@@ -105,7 +137,7 @@ class MemoryReleaseTest {
     void clearCacheFreesATrainingForwardWithoutBackward() {
         Probe a = new Probe();
         Probe b = new Probe();
-        Sequential s = new Sequential("s", List.of(a, b));
+        Tape s = Tape.of(new Sequential("s", List.of(a, b)));
         INDArray x = TestTensors.awayFromZero(1, DataType.FLOAT, 1, 2, 3, 3);
         INDArray y = s.forward(x, Mode.TRAIN);
         s.clearCache();

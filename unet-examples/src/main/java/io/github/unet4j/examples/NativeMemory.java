@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: the network's large arrays (parameters, and the pooled activations and gradients of
  * {@code core.Tensors}) live as long as training; the native ops' temporaries (oneDNN's
  * reorders into its blocked layout) are allocated and freed inside each op call, at most a few
- * MB each because the largest ops run over row bands ({@code core.layers.RowBands}). By default
+ * MB each because the largest ops run over row bands ({@code core.ops.RowBands}). By default
  * glibc raises its mmap threshold as large blocks are freed, so both kinds end up interleaved in
  * its heaps (one per thread, up to 8 per core), where freed space is kept and fragments: on the
  * paper's network, 180-230 MB free inside the heaps at rest and a peak 80-140 MB higher than

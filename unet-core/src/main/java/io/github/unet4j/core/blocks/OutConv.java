@@ -1,9 +1,10 @@
 package io.github.unet4j.core.blocks;
 
 import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.graph.Block;
+import io.github.unet4j.core.graph.Graph;
+import io.github.unet4j.core.graph.Var;
 import io.github.unet4j.core.layers.Conv2d;
-import io.github.unet4j.core.layers.Sequential;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -11,7 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the loss). Input {@code [N, inC, H, W]}, output {@code [N, classes, H, W]}. Layer name:
  * {@code conv}.
  */
-public final class OutConv extends Sequential {
+public final class OutConv implements Block {
+    private final String name;
+    private final Conv2d conv;
 
     /**
      * @param name       path in the network
@@ -20,6 +23,17 @@ public final class OutConv extends Sequential {
      * @param dtype      parameter data type
      */
     public OutConv(String name, int inChannels, int classes, DataType dtype) {
-        super(name, List.of(new Conv2d(name + ".conv", inChannels, classes, 1, Padding.VALID, true, dtype)));
+        this.name = name;
+        this.conv = new Conv2d(name + ".conv", inChannels, classes, 1, Padding.VALID, true, dtype);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Var forward(Graph g, Var x) {
+        return g.apply(conv, x);
     }
 }

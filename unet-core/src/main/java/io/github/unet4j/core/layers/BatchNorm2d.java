@@ -6,6 +6,7 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.ops.NativeOps;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

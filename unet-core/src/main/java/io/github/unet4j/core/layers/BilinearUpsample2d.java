@@ -65,6 +65,12 @@ public final class BilinearUpsample2d implements Layer {
         return separable(gradOut, ah.transpose(), aw.transpose());
     }
 
+    /** Backward reads only the input's shape. */
+    @Override
+    public boolean cachesInput() {
+        return false;
+    }
+
     /** {@code Y[n, c] = mh X[n, c] mw^T} for mh {@code [H', H]}, mw {@code [W', W]}; frees its temporaries. */
     private static INDArray separable(INDArray x, INDArray mh, INDArray mw) {
         long n = x.size(0);

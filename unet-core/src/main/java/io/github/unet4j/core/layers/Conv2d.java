@@ -6,7 +6,7 @@ import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.ops.NativeOps;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,6 +61,16 @@ public final class Conv2d implements Layer {
         return name;
     }
 
+    /** @return the kernel size k */
+    public int kernel() {
+        return kernel;
+    }
+
+    /** @return VALID or SAME */
+    public Padding padding() {
+        return padding;
+    }
+
     /** @return the kernel, {@code [outC, inC, k, k]} */
     public Parameter weight() {
         return weight;
@@ -89,76 +99,22 @@ public final class Conv2d implements Layer {
     }
 
     /**
-     * VALID convolutions run over bands of output rows ({@link RowBands}); SAME ones in one call,
-     * as their zero padding of the top and bottom rows cannot be split.
-     *
      * @param x {@code [N, inC, H, W]}
      * @return {@code [N, outC, H', W']}, see the class comment for H'
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
-        long[] outShape = outputShape(x.shape());
+        outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        INDArray b = bias == null ? null : bias.value();
-        INDArray y = Tensors.allocate(x.dataType(), outShape);
-        for (RowBands.Band band : bands(x.shape(), outShape)) {
-            NativeOps.conv2dInto(inputRows(x, band), weight.value(), b, kernel, padding,
-                    RowBands.rows(y, band.from(), band.to()));
-        }
-        return y;
+        return NativeOps.conv2d(x, weight.value(), bias == null ? null : bias.value(), kernel, padding);
     }
 
-    private List<RowBands.Band> bands(long[] in, long[] out) {
-        int width = weight.value().dataType().width();
-        long bytesPerRow = in[0] * (in[1] * in[3] + out[1] * out[3]) * width;
-        return padding == Padding.VALID ? RowBands.of(out[2], bytesPerRow, weight.value().length() * width)
-                : List.of(new RowBands.Band(0, out[2]));
-    }
-
-    /** The input rows a band of output rows reads: k - 1 more (all of them for SAME's single band). */
-    private INDArray inputRows(INDArray a, RowBands.Band band) {
-        return RowBands.rows(a, band.from(), Math.min(a.size(2), band.to() + kernel - 1));
-    }
-
-    /**
-     * Over bands as in forward. With several bands, each band's input gradient is computed into a
-     * contiguous scratch array and then copied into its rows of dx: {@code conv2d_bp} writes a
-     * row band of a larger array (a strided view) 2-2.5x slower than a contiguous array, as it
-     * first zero-fills it with a strided scalar op (measured on 100-row bands of a 16-channel
-     * 394x394 input: 8.6 ms against 3.4 ms). The input rows of neighbouring bands overlap by
-     * k - 1, so a band's first k - 1 rows are added to what the previous band left there.
-     */
+    /** dL/dx, and dL/dW, dL/db added into the parameters' gradients. */
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, what());
-        INDArray b = bias == null ? null : bias.value();
-        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
-        INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
-        INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
-        List<RowBands.Band> bands = bands(x.shape(), gradOut.shape());
-        INDArray scratch = bands.size() > 1 ? RowBands.scratch(x, bands, kernel - 1) : null;
-        for (RowBands.Band band : bands) {
-            INDArray xRows = inputRows(x, band);
-            INDArray dxRows = scratch == null ? dx : RowBands.contiguous(scratch, xRows.shape());
-            NativeOps.conv2dBackwardInto(xRows, weight.value(), b, RowBands.rows(gradOut, band.from(), band.to()),
-                    kernel, padding, dxRows, dw, db);
-            if (scratch != null) {
-                long shared = band.first() ? 0 : kernel - 1;
-                long rows = xRows.size(2);
-                if (shared > 0) {
-                    NativeOps.addInto(RowBands.rows(dx, band.from(), band.from() + shared),
-                            RowBands.rows(dxRows, 0, shared));
-                }
-                RowBands.rows(dx, band.from() + shared, band.from() + rows)
-                        .assign(RowBands.rows(dxRows, shared, rows));
-            }
-            NativeOps.accumulate(weight, bias, dw, db);
-        }
-        Tensors.release(scratch);
-        Tensors.release(dw);
-        Tensors.release(db);
         input = null;
-        return dx;
+        return NativeOps.conv2dBackward(x, gradOut, weight, bias, kernel, padding);
     }
 
     @Override

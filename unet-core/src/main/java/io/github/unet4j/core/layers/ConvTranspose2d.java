@@ -4,7 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.ops.NativeOps;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,49 +68,22 @@ public final class ConvTranspose2d implements Layer {
     }
 
     /**
-     * Runs over bands of input rows ({@link RowBands}): input rows {@code [r, e)} make output
-     * rows {@code [2r, 2e)}, so bands do not overlap.
-     *
      * @param x {@code [N, inC, H, W]}
      * @return {@code [N, outC, 2H, 2W]}
      */
     @Override
     public INDArray forward(INDArray x, Mode mode) {
-        long[] outShape = outputShape(x.shape());
+        outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        INDArray b = bias == null ? null : bias.value();
-        INDArray y = Tensors.allocate(x.dataType(), outShape);
-        for (RowBands.Band band : bands(x.shape(), outShape)) {
-            NativeOps.deconv2dInto(RowBands.rows(x, band.from(), band.to()), weight.value(), b, K,
-                    RowBands.rows(y, band.from() * K, band.to() * K));
-        }
-        return y;
+        return NativeOps.deconv2d(x, weight.value(), bias == null ? null : bias.value(), K);
     }
 
-    /** Bands of input rows; bytes per input row count the K output rows it makes. */
-    private List<RowBands.Band> bands(long[] in, long[] out) {
-        int width = weight.value().dataType().width();
-        long bytesPerRow = in[0] * (in[1] * in[3] + K * out[1] * out[3]) * width;
-        return RowBands.of(in[2], bytesPerRow, weight.value().length() * width);
-    }
-
+    /** dL/dx, and dL/dW, dL/db added into the parameters' gradients. */
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "ConvTranspose2d '" + name + "'");
-        INDArray b = bias == null ? null : bias.value();
-        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
-        INDArray dw = Tensors.allocate(weight.value().dataType(), weight.shape());
-        INDArray db = b == null ? null : Tensors.allocate(b.dataType(), bias.shape());
-        for (RowBands.Band band : bands(x.shape(), gradOut.shape())) {
-            NativeOps.deconv2dBackwardInto(RowBands.rows(x, band.from(), band.to()), weight.value(), b,
-                    RowBands.rows(gradOut, band.from() * K, band.to() * K), K,
-                    RowBands.rows(dx, band.from(), band.to()), dw, db);
-            NativeOps.accumulate(weight, bias, dw, db);
-        }
-        Tensors.release(dw);
-        Tensors.release(db);
         input = null;
-        return dx;
+        return NativeOps.deconv2dBackward(x, gradOut, weight, bias, K);
     }
 
     @Override

@@ -3,87 +3,51 @@ package io.github.unet4j.core.layers;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import io.github.unet4j.core.Grad;
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.MultiInputLayer;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 
 /**
  * The paper's skip connection: centre-crops the encoder map to the decoder map's size and
  * concatenates the two on the channel axis, encoder channels first.
  *
- * <p>Skip {@code [N, Cs, Hs, Ws]} and up {@code [N, Cu, Hu, Wu]} with {@code Hs >= Hu},
+ * <p>Inputs skip {@code [N, Cs, Hs, Ws]} and up {@code [N, Cu, Hu, Wu]} with {@code Hs >= Hu},
  * {@code Ws >= Wu}; output {@code [N, Cs + Cu, Hu, Wu]}. The crop starts at
  * {@code ((Hs - Hu) / 2, (Ws - Wu) / 2)} (rounded down). Backward splits the gradient on the
- * channel axis: the skip part is copied out (as a {@link SkipGrad}, its window only), the up part
- * is a view.
+ * channel axis: the skip part is copied out as its crop window ({@link Grad#window}: zero
+ * elsewhere, so only the window is stored), the up part is a view of the gradient.
  */
-public final class CropAndConcat {
-
-    /**
-     * dL/dSkip. The skip map reaches the output only through its crop window, so its gradient
-     * is zero outside it; only the window is stored, which halves the memory an uncropped copy
-     * would hold until the contracting path's backward.
-     *
-     * @param window dL/dSkip inside the crop window, {@code [N, Cs, Hu, Wu]}
-     * @param shape  the shape of the uncropped skip map {@code [N, Cs, Hs, Ws]}
-     */
-    public record SkipGrad(INDArray window, long[] shape) {
-
-        /**
-         * Adds this gradient into the gradient of the whole skip map.
-         *
-         * @param full dL/dSkip so far, {@code shape}; updated in place
-         * @return {@code full}
-         */
-        public INDArray addInto(INDArray full) {
-            if (!java.util.Arrays.equals(full.shape(), shape)) {
-                throw new ShapeException("SkipGrad: cannot add a gradient of skip shape " + Shapes.str(shape)
-                        + " into an array of shape " + Shapes.str(full.shape()));
-            }
-            NativeOps.addInto(full.get(CropAndConcat.window(shape, window.size(2), window.size(3))), window);
-            return full;
-        }
-
-        /** @return dL/dSkip in the uncropped frame, zero outside the window (a new array) */
-        public INDArray uncropped() {
-            return addInto(Nd4j.zeros(window.dataType(), shape));
-        }
-    }
-
-    /**
-     * The two gradients of {@link #backward}.
-     *
-     * @param skip dL/dSkip, stored as its crop window
-     * @param up   dL/dUp, a view of backward's gradOut: valid while gradOut is
-     */
-    public record Grads(SkipGrad skip, INDArray up) {
-    }
-
+public final class CropAndConcat implements MultiInputLayer {
     private final String name;
     private long[] skipShape;
-    private long skipChannels;
 
     /** @param name path in the network */
     public CropAndConcat(String name) {
         this.name = name;
     }
 
-    /** @return the path in the network */
+    @Override
     public String name() {
         return name;
     }
 
     /**
-     * @param skip shape of the encoder map {@code [N, Cs, Hs, Ws]}
-     * @param up   shape of the decoder map {@code [N, Cu, Hu, Wu]}
+     * @param shapes the skip map's shape {@code [N, Cs, Hs, Ws]} and the decoder map's
+     *               {@code [N, Cu, Hu, Wu]}
      * @return {@code [N, Cs + Cu, Hu, Wu]}
      */
-    public long[] outputShape(long[] skip, long[] up) {
+    @Override
+    public long[] outputShape(long[]... shapes) {
         String what = "CropAndConcat '" + name + "'";
+        if (shapes.length != 2) {
+            throw new ShapeException(what + ": takes two inputs (skip, up), got " + shapes.length);
+        }
+        long[] skip = shapes[0];
+        long[] up = shapes[1];
         if (skip.length != 4 || up.length != 4) {
             throw new ShapeException(what + ": expected two rank 4 [N, C, H, W] inputs, got skip " + Shapes.str(skip)
                     + " and up " + Shapes.str(up));
@@ -98,46 +62,59 @@ public final class CropAndConcat {
         return new long[] {up[0], skip[1] + up[1], up[2], up[3]};
     }
 
-    private static INDArrayIndex[] window(long[] skip, long h, long w) {
-        long top = (skip[2] - h) / 2;
-        long left = (skip[3] - w) / 2;
-        return new INDArrayIndex[] {all(), all(), interval(top, top + h), interval(left, left + w)};
+    /** @return where the crop window starts in a skip map of shape {@code skip}, per axis */
+    private static long[] offset(long[] skip, long h, long w) {
+        return new long[] {0, 0, (skip[2] - h) / 2, (skip[3] - w) / 2};
     }
 
     /**
-     * @param skip encoder map {@code [N, Cs, Hs, Ws]}
-     * @param up   decoder map {@code [N, Cu, Hu, Wu]}
-     * @param mode TRAIN remembers the shapes for backward
+     * @param mode   TRAIN remembers the skip map's shape for backward
+     * @param inputs the encoder map {@code [N, Cs, Hs, Ws]} and the decoder map {@code [N, Cu, Hu, Wu]}
      * @return {@code [N, Cs + Cu, Hu, Wu]}
      */
-    public INDArray forward(INDArray skip, INDArray up, Mode mode) {
-        outputShape(skip.shape(), up.shape());
-        INDArray cropped = skip.get(window(skip.shape(), up.size(2), up.size(3)));
-        skipShape = mode == Mode.TRAIN ? skip.shape() : null;
-        skipChannels = skip.size(1);
-        // Into one allocated array (reused memory, see Tensors): two strided copies, no temporaries.
+    @Override
+    public INDArray forward(Mode mode, INDArray... inputs) {
+        INDArray skip = inputs[0];
+        INDArray up = inputs[1];
         long[] shape = outputShape(skip.shape(), up.shape());
+        skipShape = mode == Mode.TRAIN ? skip.shape() : null;
+        long cs = skip.size(1);
+        long[] o = offset(skip.shape(), up.size(2), up.size(3));
+        INDArray cropped = skip.get(all(), all(), interval(o[2], o[2] + up.size(2)), interval(o[3], o[3] + up.size(3)));
+        // Into one allocated array (reused memory, see Tensors): two strided copies, no temporaries.
         INDArray out = Tensors.allocate(up.dataType(), shape);
-        out.get(all(), interval(0, skipChannels), all(), all()).assign(cropped);
-        out.get(all(), interval(skipChannels, shape[1]), all(), all()).assign(up);
+        out.get(all(), interval(0, cs), all(), all()).assign(cropped);
+        out.get(all(), interval(cs, shape[1]), all(), all()).assign(up);
         return out;
     }
 
     /**
      * @param gradOut dL/dOutput {@code [N, Cs + Cu, Hu, Wu]}
-     * @return the gradients of skip (its window, copied) and up (a view of gradOut)
+     * @return dL/dSkip as its crop window (a copy) and dL/dUp (a view of gradOut)
      */
-    public Grads backward(INDArray gradOut) {
+    @Override
+    public Grad[] backward(INDArray gradOut) {
         if (skipShape == null) {
             throw new IllegalStateException("CropAndConcat '" + name
                     + "': backward called without a training forward before it");
         }
-        long c = gradOut.size(1);
-        INDArray gSkipView = gradOut.get(all(), interval(0, skipChannels), all(), all());
+        long cs = skipShape[1];
+        INDArray gSkipView = gradOut.get(all(), interval(0, cs), all(), all());
         INDArray gSkip = Tensors.allocate(gradOut.dataType(), gSkipView.shape()).assign(gSkipView);
-        INDArray gUp = gradOut.get(all(), interval(skipChannels, c), all(), all());
-        Grads g = new Grads(new SkipGrad(gSkip, skipShape), gUp);
+        INDArray gUp = gradOut.get(all(), interval(cs, gradOut.size(1)), all(), all());
+        Grad[] g = {Grad.window(gSkip, skipShape, offset(skipShape, gradOut.size(2), gradOut.size(3))), Grad.of(gUp)};
         skipShape = null;
         return g;
+    }
+
+    /** Backward reads only the skip map's shape. */
+    @Override
+    public boolean cachesInput(int input) {
+        return false;
+    }
+
+    @Override
+    public void clearCache() {
+        skipShape = null;
     }
 }

@@ -96,6 +96,18 @@ public final class Dropout implements Layer {
         return dx;
     }
 
+    /** Backward reads only the mask. */
+    @Override
+    public boolean cachesInput() {
+        return false;
+    }
+
+    /** A second forward would draw another mask: a block with dropout is kept, not recomputed. */
+    @Override
+    public boolean recomputable() {
+        return false;
+    }
+
     @Override
     public void clearCache() {
         Tensors.release(mask);

@@ -5,6 +5,7 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.ops.NativeOps;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -4,6 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.ops.NativeOps;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -73,6 +74,17 @@ public final class ReLU implements Layer {
             return NativeOps.reluBackwardInto(y, gradOut, y);
         }
         return NativeOps.reluBackward(y, gradOut);
+    }
+
+    /** Backward reads the output (y &gt; 0 exactly where x &gt; 0), not the input. */
+    @Override
+    public boolean cachesInput() {
+        return false;
+    }
+
+    @Override
+    public boolean cachesOutput() {
+        return true;
     }
 
     @Override

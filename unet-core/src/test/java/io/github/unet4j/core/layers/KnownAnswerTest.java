@@ -2,12 +2,16 @@ package io.github.unet4j.core.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import io.github.unet4j.core.Grad;
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.ops.NativeOps;
 import io.github.unet4j.core.Padding;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -216,11 +220,16 @@ class KnownAnswerTest {
         CropAndConcat cc = new CropAndConcat("cc");
         INDArray skip = Nd4j.arange(16).castTo(DataType.DOUBLE).reshape(1, 1, 4, 4);
         INDArray up = t(new double[] {100, 101, 102, 103}, 1, 1, 2, 2);
-        INDArray y = cc.forward(skip, up, Mode.TRAIN);
+        INDArray y = cc.forward(Mode.TRAIN, skip, up);
         assertArrayEquals(new double[] {5, 6, 9, 10, 100, 101, 102, 103}, flat(y), TOL);
-        CropAndConcat.Grads g = cc.backward(t(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2));
-        assertArrayEquals(new double[] {0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0}, flat(g.skip().uncropped()), TOL);
-        assertArrayEquals(new double[] {5, 6, 7, 8}, flat(g.up()), TOL);
+        Grad[] g = cc.backward(t(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2));
+        assertTrue(g[0].isWindow(), "the skip gradient is stored as its crop window");
+        assertArrayEquals(new long[] {0, 0, 1, 1}, g[0].offset());
+        INDArray whole = Nd4j.zeros(DataType.DOUBLE, g[0].shape());
+        g[0].region(whole).assign(g[0].array());
+        assertArrayEquals(new double[] {0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0}, flat(whole), TOL);
+        assertFalse(g[1].isWindow());
+        assertArrayEquals(new double[] {5, 6, 7, 8}, flat(g[1].array()), TOL);
     }
 
     @Test

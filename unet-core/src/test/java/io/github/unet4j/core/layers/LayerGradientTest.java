@@ -10,6 +10,7 @@ import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.blocks.DoubleConv;
 import io.github.unet4j.core.blocks.Down;
 import io.github.unet4j.core.blocks.OutConv;
+import io.github.unet4j.core.graph.Tape;
 import io.github.unet4j.core.testing.GradientCheck;
 import io.github.unet4j.core.testing.TestTensors;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Every single-input layer and block: finite-difference gradients in double precision, and the
  * float path (where ND4J's oneDNN helpers run) against the double path.
  */
-class LayerGradientTest {
+public class LayerGradientTest {
     static final double MAX_REL_ERROR = 1e-4;
     /** Float against double: float carries ~7 digits, sums of a few hundred terms lose about one. */
     static final double FLOAT_TOLERANCE = 1e-5;
@@ -48,12 +49,12 @@ class LayerGradientTest {
                 c("ConvTranspose2d no bias", dt -> new ConvTranspose2d("u", 3, 2, false, dt), false, 1, 3, 2, 3),
                 c("BatchNorm2d", dt -> new BatchNorm2d("bn", 3, dt), false, 3, 3, 4, 5),
                 c("BilinearUpsample2d", dt -> new BilinearUpsample2d("b"), false, 2, 3, 3, 4),
-                c("DoubleConv VALID", dt -> new DoubleConv("d", 2, 3, Padding.VALID, false, dt), false, 2, 2, 9, 8),
-                c("DoubleConv SAME", dt -> new DoubleConv("d", 2, 3, Padding.SAME, false, dt), false, 2, 2, 6, 5),
-                c("DoubleConv VALID + BatchNorm", dt -> new DoubleConv("d", 2, 3, Padding.VALID, true, dt), false,
+                c("DoubleConv VALID", dt -> Tape.of(new DoubleConv("d", 2, 3, Padding.VALID, false, dt)), false, 2, 2, 9, 8),
+                c("DoubleConv SAME", dt -> Tape.of(new DoubleConv("d", 2, 3, Padding.SAME, false, dt)), false, 2, 2, 6, 5),
+                c("DoubleConv VALID + BatchNorm", dt -> Tape.of(new DoubleConv("d", 2, 3, Padding.VALID, true, dt)), false,
                         2, 2, 8, 8),
-                c("Down VALID", dt -> new Down("dn", 2, 3, Padding.VALID, false, dt), true, 2, 2, 14, 12),
-                c("OutConv", dt -> new OutConv("o", 3, 2, dt), false, 2, 3, 4, 4));
+                c("Down VALID", dt -> Tape.of(new Down("dn", 2, 3, Padding.VALID, false, dt)), true, 2, 2, 14, 12),
+                c("OutConv", dt -> Tape.of(new OutConv("o", 3, 2, dt)), false, 2, 3, 4, 4));
     }
 
     private static Arguments c(String name, Function<DataType, Layer> make, boolean distinct, long... shape) {
@@ -61,7 +62,7 @@ class LayerGradientTest {
     }
 
     /** Non-trivial parameter values (biases and batch-norm shifts included), away from zero. */
-    static void randomise(List<Parameter> ps, long seed) {
+    public static void randomise(List<Parameter> ps, long seed) {
         for (Parameter p : ps) {
             INDArray v = TestTensors.awayFromZero(seed++, p.value().dataType(), p.shape()).muli(0.5);
             p.value().assign(v);

@@ -6,6 +6,7 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Upsampling;
 import io.github.unet4j.core.blocks.Up;
+import io.github.unet4j.core.graph.Tape;
 import io.github.unet4j.core.testing.GradientCheck;
 import io.github.unet4j.core.testing.TestTensors;
 import java.util.List;
@@ -20,19 +21,18 @@ class MultiInputGradientTest {
 
     @Test
     void cropAndConcat() {
-        CropAndConcat cc = new CropAndConcat("cc");
+        Tape cc = Tape.record("cc", 2, g -> g.apply(new CropAndConcat("cc"), g.input(0), g.input(1)));
         INDArray skip = TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 3, 9, 8);
         INDArray up = TestTensors.awayFromZero(2, DataType.DOUBLE, 2, 2, 4, 5);
         GradientCheck.Result r = new GradientCheck().check(List.of(skip, up), new GradientCheck.Function2() {
             @Override
             public INDArray forward(List<INDArray> in) {
-                return cc.forward(in.get(0), in.get(1), Mode.TRAIN);
+                return cc.forward(Mode.TRAIN, in.get(0), in.get(1));
             }
 
             @Override
             public List<INDArray> backward(INDArray g) {
-                CropAndConcat.Grads gr = cc.backward(g);
-                return List.of(gr.skip().uncropped(), gr.up());
+                return List.of(cc.backwardAll(g));
             }
         }, List.of());
         assertTrue(r.maxRelativeError() < LayerGradientTest.MAX_REL_ERROR, r.toString());
@@ -41,7 +41,7 @@ class MultiInputGradientTest {
     @ParameterizedTest
     @EnumSource(Upsampling.class)
     void upBlock(Upsampling upsampling) {
-        Up u = new Up("up", 4, 2, 2, Padding.VALID, false, upsampling, DataType.DOUBLE);
+        Tape u = Tape.of(new Up("up", 4, 2, 2, Padding.VALID, false, upsampling, DataType.DOUBLE));
         LayerGradientTest.randomise(u.parameters(), 3);
         assertUpGradients(u, TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 4, 4, 4),
                 TestTensors.awayFromZero(2, DataType.DOUBLE, 2, 2, 11, 10));
@@ -49,24 +49,23 @@ class MultiInputGradientTest {
 
     @Test
     void upBlockWithBatchNormSame() {
-        Up u = new Up("up", 4, 2, 2, Padding.SAME, true, Upsampling.TRANSPOSED, DataType.DOUBLE);
+        Tape u = Tape.of(new Up("up", 4, 2, 2, Padding.SAME, true, Upsampling.TRANSPOSED, DataType.DOUBLE));
         LayerGradientTest.randomise(u.parameters(), 3);
         assertUpGradients(u, TestTensors.awayFromZero(1, DataType.DOUBLE, 2, 4, 3, 3),
                 TestTensors.awayFromZero(2, DataType.DOUBLE, 2, 2, 6, 6));
     }
 
     /** Checks dL/dx, dL/dSkip and the parameter gradients of an Up block. */
-    private static void assertUpGradients(Up u, INDArray x, INDArray skip) {
+    private static void assertUpGradients(Tape u, INDArray x, INDArray skip) {
         GradientCheck.Result r = new GradientCheck().check(List.of(x, skip), new GradientCheck.Function2() {
             @Override
             public INDArray forward(List<INDArray> in) {
-                return u.forward(in.get(0), in.get(1), Mode.TRAIN);
+                return u.forward(Mode.TRAIN, in.get(0), in.get(1));
             }
 
             @Override
             public List<INDArray> backward(INDArray g) {
-                Up.Grads gr = u.backward(g);
-                return List.of(gr.x(), gr.skip().uncropped());
+                return List.of(u.backwardAll(g));
             }
         }, u.parameters());
         assertTrue(r.maxRelativeError() < LayerGradientTest.MAX_REL_ERROR, r.toString());

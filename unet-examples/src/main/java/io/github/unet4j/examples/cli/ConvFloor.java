@@ -5,13 +5,11 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.graph.LayerCall;
 import io.github.unet4j.core.layers.Conv2d;
 import io.github.unet4j.core.layers.ConvTranspose2d;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import io.github.unet4j.train.memory.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -70,87 +68,29 @@ final class ConvFloor {
     }
 
     /**
-     * Lists the network's convolutions in forward order with their input shapes, from the
-     * parameters (channels, kernels, biases) and the block output shapes of
-     * {@link UNet#summary(long[])}.
+     * Lists the network's convolutions in forward order with their input shapes, read from the
+     * network's trace ({@link UNet#trace(long[])}): the layer objects it applies, with the shapes
+     * they see.
      *
      * @param net        the network
      * @param inputShape the network's input shape
      * @return one site per convolution (23 for the paper's network)
-     * @throws IllegalStateException if the walk does not end at the network's output shape
      */
     static List<Site> sites(UNet net, long[] inputShape) {
-        Padding padding = net.config().padding();
-        Set<String> biased = new HashSet<>();
-        List<Parameter> weights = new ArrayList<>();
-        for (Parameter p : net.parameters()) {
-            if (p.kind() == Parameter.Kind.BIAS) {
-                biased.add(layerOf(p));
-            } else if (p.kind() == Parameter.Kind.WEIGHT) {
-                weights.add(p);
-            }
-        }
         List<Site> sites = new ArrayList<>();
-        long n = inputShape[0];
-        long[] blockInput = inputShape;
-        long[] last = null;
-        for (UNet.BlockSummary row : net.summary(inputShape)) {
-            long h = blockInput[2];
-            long w = blockInput[3];
-            boolean up = row.name().startsWith("up");
-            if (row.name().startsWith("down")) {
-                h /= 2; // the 2x2 max pooling before the double convolution
-                w /= 2;
+        for (LayerCall call : net.trace(inputShape)) {
+            long[] in = call.inputShapes().get(0);
+            if (call.layer() instanceof Conv2d c) {
+                long[] w = c.weight().shape();
+                sites.add(new Site(c.name(), false, (int) w[1], (int) w[0], c.kernel(), c.padding(), c.bias() != null,
+                        in));
+            } else if (call.layer() instanceof ConvTranspose2d u) {
+                long[] w = u.weight().shape();
+                sites.add(new Site(u.name(), true, (int) w[0], (int) w[1], (int) w[2], Padding.VALID, u.bias() != null,
+                        in));
             }
-            boolean upsampled = false;
-            for (Parameter p : weights) {
-                String layer = layerOf(p);
-                if (!layer.startsWith(row.name() + ".")) {
-                    continue;
-                }
-                long[] s = p.shape();
-                if (layer.endsWith(".up")) {
-                    // ConvTranspose2d weight [inC, outC, 2, 2]
-                    sites.add(new Site(layer, true, (int) s[0], (int) s[1], (int) s[2], Padding.VALID,
-                            biased.contains(layer),
-                            new long[] {n, s[0], h, w}));
-                    last = new long[] {n, s[1], 2 * h, 2 * w};
-                    h *= 2;
-                    w *= 2;
-                    upsampled = true;
-                } else {
-                    if (up && !upsampled) {
-                        h *= 2; // bilinear up-sampling has no weights
-                        w *= 2;
-                        upsampled = true;
-                    }
-                    // Conv2d weight [outC, inC, k, k]
-                    int k = (int) s[2];
-                    // The 1x1 output convolution is VALID in every configuration.
-                    Padding pad = k == 1 ? Padding.VALID : padding;
-                    sites.add(new Site(layer, false, (int) s[1], (int) s[0], k, pad, biased.contains(layer),
-                            new long[] {n, s[1], h, w}));
-                    if (pad == Padding.VALID) {
-                        h -= k - 1;
-                        w -= k - 1;
-                    }
-                    last = new long[] {n, s[0], h, w};
-                }
-            }
-            blockInput = row.outputShape();
-        }
-        long[] expected = net.outputShape(inputShape);
-        if (last == null || !Arrays.equals(last, expected)) {
-            throw new IllegalStateException("bench: the walk over the network's convolutions ends at "
-                    + Arrays.toString(last) + ", but the network's output is " + Arrays.toString(expected)
-                    + "; the floor would time the wrong shapes");
         }
         return sites;
-    }
-
-    private static String layerOf(Parameter p) {
-        String name = p.name();
-        return name.substring(0, name.lastIndexOf('.'));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.unet4j.core.layers;
+package io.github.unet4j.core.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,9 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.layers.Conv2d;
+import io.github.unet4j.core.layers.ConvTranspose2d;
+import io.github.unet4j.core.layers.LayerGradientTest;
 import io.github.unet4j.core.testing.TestTensors;
 import java.util.List;
 import java.util.function.Function;

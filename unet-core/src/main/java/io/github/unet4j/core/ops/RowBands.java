@@ -1,4 +1,4 @@
-package io.github.unet4j.core.layers;
+package io.github.unet4j.core.ops;
 
 import io.github.unet4j.core.Tensors;
 import java.util.ArrayList;
@@ -29,9 +29,15 @@ public final class RowBands {
     public static final long DEFAULT_BAND_BYTES = 4L << 20;
     private static volatile long bandBytes = parse(System.getProperty("unet4j.bandBytes"));
 
-    /** A band of output rows {@code [from, to)}. */
-    record Band(long from, long to) {
-        boolean first() {
+    /**
+     * A band of output rows {@code [from, to)}.
+     *
+     * @param from first row
+     * @param to   row after the last
+     */
+    public record Band(long from, long to) {
+        /** @return whether the band starts at row 0 */
+        public boolean first() {
             return from == 0;
         }
     }
@@ -82,7 +88,7 @@ public final class RowBands {
      *                    per band)
      * @return the bands, in order; a single band when everything fits
      */
-    static List<Band> of(long rows, long bytesPerRow, long weightBytes) {
+    public static List<Band> of(long rows, long bytesPerRow, long weightBytes) {
         long band = Math.max(bandBytes, 4 * weightBytes);
         long per = Math.max(1, band / Math.max(1, bytesPerRow));
         List<Band> bands = new ArrayList<>();

@@ -1,0 +1,625 @@
+package io.github.unet4j.core.graph;
+
+import io.github.unet4j.core.Activations;
+import io.github.unet4j.core.Buffer;
+import io.github.unet4j.core.Grad;
+import io.github.unet4j.core.Layer;
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.MultiInputLayer;
+import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.ShapeException;
+import io.github.unet4j.core.Shapes;
+import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.ops.NativeOps;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs a recorded {@link Graph} forward and backward, and owns every array in between: the one
+ * place that decides how long an array lives.
+ *
+ * <p>Rules (the layers and blocks follow none of their own):
+ * <ul>
+ *   <li><b>Inference</b> frees each value once the last layer reading it has run.</li>
+ *   <li><b>Training</b> keeps every value for backward, which runs the layers in reverse, frees a
+ *       value after the backward of the layer that made it (all its readers come later in the
+ *       forward order, so their backwards have run) and a gradient after the backward of the
+ *       layer it was passed to.</li>
+ *   <li>A value read by several layers (a skip connection) gets the <b>sum</b> of their
+ *       gradients; a crop window's gradient ({@link Grad#window}) is added into the whole.</li>
+ *   <li>Memory shared by several arrays (an in-place layer's output is its input; a gradient may
+ *       be a view of another) is freed when the last array on it dies.</li>
+ *   <li>The inputs, the returned output, the incoming gradient and the returned input gradients
+ *       are the caller's and never freed.</li>
+ *   <li>Under {@link Activations#RECOMPUTE} a training forward keeps only the outputs of the
+ *       top-level blocks and frees what is inside; just before a block's backward its forward runs
+ *       again on the same inputs, with its batch-norm running statistics restored afterwards. A
+ *       block with a layer that is not {@linkplain Layer#recomputable() recomputable} (dropout) is
+ *       kept whole.</li>
+ * </ul>
+ * Freed arrays go back to {@link Tensors}' pool. One training forward, then at most one backward;
+ * a forward first drops what an earlier training forward left.
+ */
+public final class Tape implements Layer {
+    private final String name;
+    private final int inputs;
+    private final List<Graph.Node> nodes;
+    private final List<Graph.Scope> scopes;
+    private final int output;
+    private final int values;
+    /** How many nodes read each value (a node reading it twice counts once). */
+    private final int[] readerCount;
+    /** Whether backward reads a value (its maker or a reader caches it): else training frees it early. */
+    private final boolean[] neededInBackward;
+    /** Whether a recomputed block reads a value made outside it: it must live until that block's backward. */
+    private final boolean[] readByRecompute;
+    /** Per scope: the values made inside it and read only inside it; empty if it is not recomputed. */
+    private final int[][] internal;
+    private final List<MultiInputLayer> ops;
+    private final List<Parameter> parameters;
+    private Activations activations = Activations.KEEP;
+    private Live training;
+
+    private Tape(String name, Graph g, Var out) {
+        this.name = name;
+        this.inputs = g.inputCount();
+        this.nodes = List.copyOf(g.nodes);
+        this.scopes = List.copyOf(g.scopes);
+        this.output = out.id;
+        this.values = g.valueCount();
+        this.readerCount = new int[values];
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int v : distinct(nodes.get(i).inputs())) {
+                readerCount[v]++;
+            }
+        }
+        this.neededInBackward = new boolean[values];
+        for (Graph.Node n : nodes) {
+            neededInBackward[n.output()] |= n.op().cachesOutput();
+            for (int j = 0; j < n.inputs().length; j++) {
+                neededInBackward[n.inputs()[j]] |= n.op().cachesInput(j);
+            }
+        }
+        this.internal = new int[scopes.size()][];
+        for (int s = 0; s < scopes.size(); s++) {
+            internal[s] = internalValues(scopes.get(s));
+        }
+        this.readByRecompute = new boolean[values];
+        for (int sc = 0; sc < scopes.size(); sc++) {
+            Graph.Scope s = scopes.get(sc);
+            for (int i = s.first(); i < s.end() && internal[sc].length > 0; i++) {
+                for (int v : nodes.get(i).inputs()) {
+                    readByRecompute[v] |= v < inputs + s.first();
+                }
+            }
+        }
+        Set<MultiInputLayer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<MultiInputLayer> os = new ArrayList<>();
+        Set<Parameter> params = new LinkedHashSet<>();
+        for (Graph.Node n : nodes) {
+            if (seen.add(n.op())) {
+                os.add(n.op());
+                params.addAll(n.op().parameters());
+            }
+        }
+        this.ops = List.copyOf(os);
+        this.parameters = List.copyOf(params);
+    }
+
+    /**
+     * Records a network of several inputs.
+     *
+     * @param name   the network's name, for messages
+     * @param inputs how many inputs
+     * @param wiring applies the layers and blocks to {@code g.input(i)} and returns the output
+     * @return the program
+     */
+    public static Tape record(String name, int inputs, Function<Graph, Var> wiring) {
+        Graph g = new Graph(inputs);
+        Var out = wiring.apply(g);
+        if (out == null || out.graph != g) {
+            throw new IllegalArgumentException(name + ": the wiring must return a Var of the graph it was given");
+        }
+        return new Tape(name, g, out);
+    }
+
+    /**
+     * @param block a block
+     * @return a program that runs the block alone (to test or time it)
+     */
+    public static Tape of(Block block) {
+        return record(block.name(), 1, g -> g.apply(block, g.input(0)));
+    }
+
+    /**
+     * @param block an up block
+     * @return a program of two inputs, x and the skip map, that runs the block alone
+     */
+    public static Tape of(UpBlock block) {
+        return record(block.name(), 2, g -> g.apply(block, g.input(0), g.input(1)));
+    }
+
+    private int[] internalValues(Graph.Scope s) {
+        List<Integer> inside = new ArrayList<>();
+        boolean recomputable = true;
+        for (int i = s.first(); i < s.end(); i++) {
+            Graph.Node n = nodes.get(i);
+            recomputable &= n.op().recomputable();
+            boolean readOutside = n.output() == output;
+            for (int j = s.end(); j < nodes.size() && !readOutside; j++) {
+                for (int v : nodes.get(j).inputs()) {
+                    readOutside |= v == n.output();
+                }
+            }
+            if (!readOutside) {
+                inside.add(n.output());
+            }
+        }
+        return recomputable ? inside.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+    }
+
+    private static boolean contains(int[] ids, int id) {
+        for (int i : ids) {
+            if (i == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] distinct(int[] ids) {
+        return Arrays.stream(ids).distinct().toArray();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** @return how many inputs the program takes */
+    public int inputCount() {
+        return inputs;
+    }
+
+    /** @return what a training forward keeps; {@link Activations#KEEP} unless set */
+    public Activations activations() {
+        return activations;
+    }
+
+    /** @param activations KEEP or RECOMPUTE, from the next training forward on */
+    public void setActivations(Activations activations) {
+        this.activations = Objects.requireNonNull(activations, "activations");
+    }
+
+    /** @return every distinct parameter, in the order the layers are first applied */
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** @return every layer's non-trainable state, in the order the layers are first applied */
+    @Override
+    public List<Buffer> buffers() {
+        List<Buffer> bs = new ArrayList<>();
+        ops.forEach(o -> bs.addAll(o.buffers()));
+        return bs;
+    }
+
+    /** @return every distinct layer, in the order they are first applied */
+    public List<Object> layers() {
+        List<Object> ls = new ArrayList<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Graph.Node n : nodes) {
+            if (seen.add(n.layer())) {
+                ls.add(n.layer());
+            }
+        }
+        return ls;
+    }
+
+    /**
+     * Every layer application with its shapes, without running anything.
+     *
+     * @param inputShapes the inputs' shapes
+     * @return one row per application, in forward order
+     * @throws ShapeException naming the first layer that cannot take its input
+     */
+    public List<LayerCall> trace(long[]... inputShapes) {
+        long[][] shapes = shapes(inputShapes);
+        List<LayerCall> calls = new ArrayList<>();
+        for (Graph.Node n : nodes) {
+            List<long[]> in = Arrays.stream(n.inputs()).mapToObj(v -> shapes[v]).toList();
+            calls.add(new LayerCall(n.layer(), n.blocks(), in, shapes[n.output()]));
+        }
+        return calls;
+    }
+
+    /**
+     * The top-level parts with their output shapes: each block applied at the top level, and each
+     * layer applied outside any block.
+     *
+     * @param inputShapes the inputs' shapes
+     * @return one row per part, in forward order
+     */
+    public List<Part> parts(long[]... inputShapes) {
+        long[][] shapes = shapes(inputShapes);
+        List<Part> parts = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Graph.Node n = nodes.get(i);
+            if (n.scope() < 0) {
+                parts.add(new Part(n.op().name(), n.layer(), shapes[n.output()], count(n.op().parameters())));
+            } else if (scopes.get(n.scope()).first() == i) {
+                Graph.Scope s = scopes.get(n.scope());
+                Set<Parameter> ps = new LinkedHashSet<>();
+                for (int j = s.first(); j < s.end(); j++) {
+                    ps.addAll(nodes.get(j).op().parameters());
+                }
+                parts.add(new Part(s.name(), s.block(), shapes[s.output()], count(ps)));
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A top-level part of a program.
+     *
+     * @param name        its name
+     * @param part        the block or layer object
+     * @param outputShape its output shape
+     * @param parameters  its trainable scalars
+     */
+    public record Part(String name, Object part, long[] outputShape, long parameters) {
+    }
+
+    private static long count(java.util.Collection<Parameter> ps) {
+        return ps.stream().mapToLong(Parameter::size).sum();
+    }
+
+    private long[][] shapes(long[]... inputShapes) {
+        if (inputShapes.length != inputs) {
+            throw new ShapeException(name + ": got " + inputShapes.length + " input shapes, expected " + inputs);
+        }
+        long[][] shapes = new long[values][];
+        System.arraycopy(inputShapes, 0, shapes, 0, inputs);
+        for (Graph.Node n : nodes) {
+            long[][] in = Arrays.stream(n.inputs()).mapToObj(v -> shapes[v]).toArray(long[][]::new);
+            shapes[n.output()] = n.op().outputShape(in);
+        }
+        return shapes;
+    }
+
+    /**
+     * @param inputShapes the inputs' shapes
+     * @return the output shape
+     */
+    public long[] outputShape(long[]... inputShapes) {
+        return shapes(inputShapes)[output];
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        return outputShape(new long[][] {inputShape});
+    }
+
+    @Override
+    public INDArray forward(INDArray x, Mode mode) {
+        return forward(mode, x);
+    }
+
+    /**
+     * Runs the program.
+     *
+     * @param mode   TRAIN keeps what backward needs; INFER frees each value once used
+     * @param inputs the inputs, the caller's
+     * @return the output, the caller's (free it with {@link Tensors#release} or leave it to the
+     *         garbage collector; in training, not before backward)
+     */
+    public INDArray forward(Mode mode, INDArray... inputs) {
+        if (inputs.length != this.inputs) {
+            throw new IllegalArgumentException(name + ": got " + inputs.length + " inputs, expected " + this.inputs);
+        }
+        clearCache();
+        Live live = new Live(inputs);
+        return mode == Mode.TRAIN ? forwardTrain(live) : forwardInfer(live);
+    }
+
+    private INDArray forwardInfer(Live live) {
+        int[] left = readerCount.clone();
+        for (Graph.Node n : nodes) {
+            live.values[n.output()] = n.op().forward(Mode.INFER, live.gather(n.inputs()));
+            for (int v : distinct(n.inputs())) {
+                if (--left[v] == 0 && v != output) {
+                    live.dropValue(v);
+                }
+            }
+            if (readerCount[n.output()] == 0 && n.output() != output) {
+                live.dropValue(n.output());
+            }
+        }
+        return live.values[output];
+    }
+
+    private INDArray forwardTrain(Live live) {
+        boolean recompute = activations == Activations.RECOMPUTE;
+        training = live;
+        int[] left = readerCount.clone();
+        for (int i = 0; i < nodes.size(); i++) {
+            Graph.Node n = nodes.get(i);
+            live.values[n.output()] = n.op().forward(Mode.TRAIN, live.gather(n.inputs()));
+            if (live.values[n.output()] == null) {
+                throw new IllegalStateException(n.op().name() + ": forward returned null");
+            }
+            // A value no backward reads dies with its last reader's forward, as in inference.
+            for (int v : distinct(n.inputs())) {
+                if (--left[v] == 0 && !neededInBackward[v] && !(recompute && readByRecompute[v]) && v != output) {
+                    live.dropValue(v);
+                }
+            }
+            if (recompute && n.scope() >= 0 && scopes.get(n.scope()).end() == i + 1) {
+                forgetInside(n.scope(), live);
+            }
+        }
+        INDArray out = live.values[output];
+        live.keep(out);
+        live.recompute = recompute;
+        return out;
+    }
+
+    /** After a recomputed block's forward: frees its inner values and its layers' caches. */
+    private void forgetInside(int scope, Live live) {
+        if (internal[scope].length == 0) {
+            return;
+        }
+        for (int v : internal[scope]) {
+            live.dropValue(v);
+        }
+        Graph.Scope s = scopes.get(scope);
+        for (int i = s.first(); i < s.end(); i++) {
+            nodes.get(i).op().clearCache();
+        }
+    }
+
+    /** Before a recomputed block's backward: runs its forward again, its running statistics restored. */
+    private void recompute(int scope, Live live) {
+        Graph.Scope s = scopes.get(scope);
+        List<Buffer> buffers = new ArrayList<>();
+        for (int i = s.first(); i < s.end(); i++) {
+            buffers.addAll(nodes.get(i).op().buffers());
+        }
+        INDArray[] saved = buffers.stream().map(b -> b.value().dup()).toArray(INDArray[]::new);
+        int[] left = new int[values];
+        for (int i = s.first(); i < s.end(); i++) {
+            for (int v : distinct(nodes.get(i).inputs())) {
+                left[v]++;
+            }
+        }
+        for (int i = s.first(); i < s.end(); i++) {
+            Graph.Node n = nodes.get(i);
+            INDArray y = n.op().forward(Mode.TRAIN, live.gather(n.inputs()));
+            live.replaceValue(n.output(), y);
+            for (int v : distinct(n.inputs())) {
+                if (--left[v] == 0 && !neededInBackward[v] && contains(internal[scope], v)) {
+                    live.dropValue(v);
+                }
+            }
+        }
+        for (int k = 0; k < saved.length; k++) {
+            buffers.get(k).value().assign(saved[k]);
+            Tensors.release(saved[k]);
+        }
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        return backwardAll(gradOut)[0];
+    }
+
+    /**
+     * Back-propagates through the last training forward, adding into every parameter's gradient.
+     *
+     * @param gradOut dL/dOutput, the caller's (read, never written or freed)
+     * @return dL/dInput for every input, the caller's
+     */
+    public INDArray[] backwardAll(INDArray gradOut) {
+        Live live = training;
+        if (live == null) {
+            throw new IllegalStateException(name + ": backward called without a forward in Mode.TRAIN before it");
+        }
+        training = null;
+        if (!Arrays.equals(gradOut.shape(), live.values[output].shape())) {
+            throw new ShapeException(name + ": gradient shape " + Shapes.str(gradOut.shape())
+                    + " differs from the output shape " + Shapes.str(live.values[output].shape()));
+        }
+        live.keep(gradOut);
+        live.grads[output] = Grad.of(gradOut);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Graph.Node n = nodes.get(i);
+            if (live.recompute && n.scope() >= 0 && scopes.get(n.scope()).end() == i + 1
+                    && internal[n.scope()].length > 0) {
+                recompute(n.scope(), live);
+            }
+            Grad g = live.grads[n.output()];
+            live.grads[n.output()] = null;
+            if (g == null) { // nothing downstream read it
+                n.op().clearCache();
+            } else {
+                INDArray gOut = live.whole(g);
+                Grad[] gIn = n.op().backward(gOut);
+                if (gIn.length != n.inputs().length) {
+                    throw new IllegalStateException(n.op().name() + ": backward returned " + gIn.length
+                            + " gradients for " + n.inputs().length + " inputs");
+                }
+                for (int j = 0; j < gIn.length; j++) {
+                    live.accumulate(n.inputs()[j], gIn[j]);
+                }
+                live.free(gOut);
+            }
+            live.dropValue(n.output());
+        }
+        INDArray[] dx = new INDArray[inputs];
+        for (int i = 0; i < inputs; i++) {
+            Grad g = live.grads[i];
+            live.grads[i] = null;
+            dx[i] = g == null ? null : live.whole(g);
+            live.keep(dx[i]);
+        }
+        live.freeAll();
+        return dx;
+    }
+
+    /**
+     * Frees what the last training forward kept, without a backward; a later backward fails.
+     * Forward calls it first.
+     */
+    @Override
+    public void clearCache() {
+        Live live = training;
+        training = null;
+        if (live == null) {
+            return;
+        }
+        ops.forEach(MultiInputLayer::clearCache);
+        live.freeAll();
+    }
+
+    @Override
+    public void zeroGrad() {
+        parameters.forEach(Parameter::zeroGrad);
+    }
+
+    /** The arrays of one run: values and gradients by value id, and the caller's arrays. */
+    private final class Live {
+        final INDArray[] values = new INDArray[Tape.this.values];
+        final Grad[] grads = new Grad[Tape.this.values];
+        final List<INDArray> callers = new ArrayList<>();
+        boolean recompute;
+
+        Live(INDArray[] in) {
+            for (int i = 0; i < in.length; i++) {
+                values[i] = Objects.requireNonNull(in[i], "input " + i);
+                callers.add(in[i]);
+            }
+        }
+
+        INDArray[] gather(int[] ids) {
+            INDArray[] xs = new INDArray[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                xs[i] = values[ids[i]];
+            }
+            return xs;
+        }
+
+        void keep(INDArray a) {
+            if (a != null) {
+                callers.add(a);
+            }
+        }
+
+        /** Forgets value v (never an input) and frees its array unless others share the memory. */
+        void dropValue(int v) {
+            if (v < inputs) {
+                return;
+            }
+            INDArray a = values[v];
+            values[v] = null;
+            free(a);
+        }
+
+        void replaceValue(int v, INDArray a) {
+            INDArray old = values[v];
+            values[v] = a;
+            free(old);
+        }
+
+        /** Frees an array no slot holds any more, unless a live array shares its memory. */
+        void free(INDArray a) {
+            if (a != null && !shared(a)) {
+                Tensors.releaseMemory(a);
+            }
+        }
+
+        /** Whether an array in a slot, or one of the caller's, shares a's memory. */
+        boolean shared(INDArray a) {
+            for (INDArray v : values) {
+                if (v != null && Tensors.sameMemory(v, a)) {
+                    return true;
+                }
+            }
+            for (Grad g : grads) {
+                if (g != null && Tensors.sameMemory(g.array(), a)) {
+                    return true;
+                }
+            }
+            for (INDArray c : callers) {
+                if (Tensors.sameMemory(c, a)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** @return the whole gradient: g's array, or a zero array with g's window added */
+        INDArray whole(Grad g) {
+            if (!g.isWindow()) {
+                return g.array();
+            }
+            INDArray z = Tensors.allocate(g.array().dataType(), g.shape()).assign(0);
+            g.region(z).assign(g.array());
+            free(g.array());
+            return z;
+        }
+
+        /** Adds a gradient contribution of value v. */
+        void accumulate(int v, Grad c) {
+            Grad cur = grads[v];
+            if (cur == null) {
+                grads[v] = c;
+                return;
+            }
+            grads[v] = null;
+            Grad whole;
+            Grad other;
+            if (!cur.isWindow()) {
+                whole = cur;
+                other = c;
+            } else if (!c.isWindow()) {
+                whole = c;
+                other = cur;
+            } else {
+                whole = Grad.of(whole(cur));
+                other = c;
+            }
+            INDArray target = whole.array();
+            if (shared(target) || Tensors.sameMemory(target, other.array())) {
+                target = Tensors.allocate(target.dataType(), target.shape()).assign(target);
+            }
+            NativeOps.addInto(other.isWindow() ? other.region(target) : target, other.array());
+            grads[v] = Grad.of(target);
+            if (target != whole.array()) {
+                free(whole.array());
+            }
+            free(other.array());
+        }
+
+        void freeAll() {
+            for (int v = inputs; v < values.length; v++) {
+                dropValue(v);
+            }
+            for (int v = 0; v < grads.length; v++) {
+                Grad g = grads[v];
+                grads[v] = null;
+                if (g != null) {
+                    free(g.array());
+                }
+            }
+        }
+    }
+}
