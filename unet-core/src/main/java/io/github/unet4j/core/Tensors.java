@@ -87,6 +87,11 @@ public final class Tensors {
         pooling = enabled;
     }
 
+    /** @return whether released buffers are reused (see {@link #setPooling}) */
+    public static boolean pooling() {
+        return pooling;
+    }
+
     /**
      * A c-ordered array with undefined contents, on an idle pooled buffer of the same type that
      * is long enough (and not much longer) if there is one, else on new memory; in the current

@@ -12,6 +12,7 @@ import io.github.unet4j.core.init.Seeds;
 import io.github.unet4j.core.layers.Dropout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -162,6 +163,25 @@ public class UNet {
     /** Sets every parameter gradient to zero. */
     public void zeroGrad() {
         tape.zeroGrad();
+    }
+
+    /**
+     * @return every parameter, then every buffer, by name, as PyTorch's {@code state_dict}: the
+     *         live arrays, not copies
+     */
+    public Map<String, INDArray> stateDict() {
+        return StateDict.of(parameters(), buffers());
+    }
+
+    /**
+     * Copies a state dict in, bit for bit (converted to this network's data type), after checking
+     * that it holds exactly this network's tensors; on a mismatch nothing changes.
+     *
+     * @param state tensors by name, as {@link #stateDict()} gives them
+     * @throws IllegalArgumentException naming the first missing, extra or misshapen tensor
+     */
+    public void loadStateDict(Map<String, INDArray> state) {
+        StateDict.load(parameters(), buffers(), state, "UNet.loadStateDict");
     }
 
     /** @return every layer of the network, in the order the figure applies them */

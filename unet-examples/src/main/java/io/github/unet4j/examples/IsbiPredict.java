@@ -6,8 +6,9 @@ import io.github.unet4j.train.data.Normalization;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
-import io.github.unet4j.train.predict.OverlapTile;
-import io.github.unet4j.train.predict.UNetTileModel;
+import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.UNetTileModel;
+import io.github.unet4j.core.runtime.UNetRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,11 +29,10 @@ public final class IsbiPredict {
      * @throws Exception if the checkpoint or images cannot be read or the maps written
      */
     public static void main(String[] args) throws Exception {
-        NativeMemory.tune();
-        NativeBackend.select();
+        UNetRuntime.setUp();
         Checkpoint checkpoint = Checkpoint.load(Path.of(args.length > 0 ? args[0] : "runs/isbi-example.zip"));
         Path out = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "runs/isbi-example"));
-        UNet net = checkpoint.toNetwork(DataType.FLOAT, 0);
+        UNet net = checkpoint.toNetwork(DataType.FLOAT);
         Normalization norm = Normalization.fromMetadata(checkpoint.metadata());
         OverlapTile tiler = new OverlapTile(UNetTileModel.of(net, 396), 2);
         Path data = Path.of(args.length > 2 ? args[2] : "data/isbi2012");

@@ -15,6 +15,7 @@ import io.github.unet4j.train.optim.Adam;
 import io.github.unet4j.train.optim.AdamConfig;
 import io.github.unet4j.train.optim.LearningRateSchedule;
 import io.github.unet4j.train.weightmap.WeightMapConfig;
+import io.github.unet4j.core.runtime.UNetRuntime;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -34,8 +35,7 @@ public final class IsbiTrain {
      * @throws Exception if the data cannot be read or the checkpoint written
      */
     public static void main(String[] args) throws Exception {
-        NativeMemory.tune();
-        NativeBackend.select();
+        UNetRuntime.setUp();
         long steps = args.length > 0 ? Long.parseLong(args[0]) : 2500;
         Path checkpoint = Path.of(args.length > 1 ? args[1] : "runs/isbi-example.zip");
         Path data = Path.of(args.length > 2 ? args[2] : "data/isbi2012");

@@ -4,7 +4,7 @@ import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.augment.ElasticDeformation;
 import io.github.unet4j.train.augment.Interpolation;
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.data.LabelledImages;
 import io.github.unet4j.train.weightmap.WeightMap;
 import io.github.unet4j.train.weightmap.WeightMapConfig;

@@ -1,6 +1,6 @@
 package io.github.unet4j.train;
 
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.data.Sample;
 import java.util.Random;
 
 /** Synthetic training images: two touching discs separated by a thin membrane, with noise. */

@@ -11,7 +11,7 @@ import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.TileSampler;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.github.unet4j.train.io.AtomicFile;
+import io.github.unet4j.core.io.AtomicFile;
 import javax.imageio.ImageIO;
 
 /** Output files of the commands, written whole or not at all ({@link AtomicFile}). */

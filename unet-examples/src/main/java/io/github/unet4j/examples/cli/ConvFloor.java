@@ -10,7 +10,7 @@ import io.github.unet4j.core.layers.Conv2d;
 import io.github.unet4j.core.layers.ConvTranspose2d;
 import java.util.ArrayList;
 import java.util.List;
-import io.github.unet4j.train.memory.Workspaces;
+import io.github.unet4j.core.runtime.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

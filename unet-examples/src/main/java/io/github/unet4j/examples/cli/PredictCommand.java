@@ -1,17 +1,17 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.UNet;
-import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.Normalization;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
-import io.github.unet4j.train.predict.Dihedral;
-import io.github.unet4j.train.predict.OverlapTile;
-import io.github.unet4j.train.predict.TileModel;
-import io.github.unet4j.train.predict.UNetTileModel;
+import io.github.unet4j.core.infer.Dihedral;
+import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.TileModel;
+import io.github.unet4j.core.infer.UNetTileModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Checkpoint ck = Checkpoint.load(checkpoint);
-        UNet net = ck.toNetwork(DataType.FLOAT, 0);
+        UNet net = ck.toNetwork(DataType.FLOAT);
         Normalization norm = Normalization.fromMetadata(ck.metadata());
         int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
                 Integer.toString(net.config().inputSizeForOutput(200))));

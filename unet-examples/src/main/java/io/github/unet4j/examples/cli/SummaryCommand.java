@@ -1,7 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.examples.NativeBackend;
+import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import java.io.PrintWriter;

@@ -1,7 +1,6 @@
 package io.github.unet4j.examples.cli;
 
-import io.github.unet4j.examples.NativeBackend;
-import io.github.unet4j.examples.NativeMemory;
+import io.github.unet4j.core.runtime.UNetRuntime;
 import io.github.unet4j.train.DivergenceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,8 +58,7 @@ public final class UnetCommand implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        NativeMemory.tune();
-        NativeBackend.select();
+        UNetRuntime.setUp();
         System.exit(commandLine().execute(args));
     }
 }

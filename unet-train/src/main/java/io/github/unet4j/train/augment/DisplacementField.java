@@ -1,5 +1,7 @@
 package io.github.unet4j.train.augment;
 
+import io.github.unet4j.train.data.Sample;
+
 /**
  * A per-pixel displacement field in backward (pull) form: output pixel {@code (x, y)} reads the
  * input at {@code (x + dx[i], y + dy[i])}, {@code i = y * width + x}, in pixels. Pulling rather

@@ -1,5 +1,6 @@
 package io.github.unet4j.train.augment;
 
+import io.github.unet4j.train.data.Sample;
 import java.util.random.RandomGenerator;
 
 /**

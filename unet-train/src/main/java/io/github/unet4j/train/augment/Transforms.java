@@ -1,5 +1,8 @@
 package io.github.unet4j.train.augment;
 
+import io.github.unet4j.train.data.Sample;
+import io.github.unet4j.core.infer.MirrorPad;
+
 /**
  * Geometric transforms of a {@link Sample}, applied alike to image channels, label and weight map.
  *

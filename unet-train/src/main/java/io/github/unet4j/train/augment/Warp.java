@@ -1,5 +1,8 @@
 package io.github.unet4j.train.augment;
 
+import io.github.unet4j.train.data.Sample;
+import io.github.unet4j.core.infer.MirrorPad;
+
 /**
  * Applies a {@link DisplacementField} to a {@link Sample}: every output pixel pulls its value from
  * the displaced position in the input.

@@ -1,7 +1,7 @@
 package io.github.unet4j.train.data;
 
-import io.github.unet4j.train.augment.MirrorPad;
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.core.infer.MirrorPad;
+import io.github.unet4j.train.data.Sample;
 
 /** Crops windows out of a sample, mirroring where the window leaves the image. */
 public final class Crop {

@@ -1,6 +1,6 @@
 package io.github.unet4j.train.data;
 
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.io.ImageIoException;

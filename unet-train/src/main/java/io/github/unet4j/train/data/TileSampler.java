@@ -1,7 +1,7 @@
 package io.github.unet4j.train.data;
 
 import io.github.unet4j.train.augment.Augmenter;
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.data.Sample;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;

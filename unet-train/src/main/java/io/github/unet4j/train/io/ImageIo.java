@@ -1,5 +1,6 @@
 package io.github.unet4j.train.io;
 
+import io.github.unet4j.core.io.AtomicFile;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,7 @@
 package io.github.unet4j.train.io;
 
+import io.github.unet4j.core.io.AtomicFile;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -19,20 +21,12 @@ public class ImageIoException extends IOException {
      * @param cause the underlying exception, or null
      */
     public ImageIoException(Path path, String problem, Throwable cause) {
-        super(path + ": " + oneLine(problem), cause);
+        super(path + ": " + AtomicFile.oneLine(problem), cause);
         this.path = path;
     }
 
     /** @return the file concerned (null after deserialisation) */
     public Path path() {
         return path;
-    }
-
-    /** Messages go to logs and the command line, where a line break would split one error. */
-    static String oneLine(String text) {
-        if (text == null || text.isBlank()) {
-            return "unknown problem";
-        }
-        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

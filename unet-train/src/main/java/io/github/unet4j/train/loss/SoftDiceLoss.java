@@ -1,5 +1,6 @@
 package io.github.unet4j.train.loss;
 
+import io.github.unet4j.core.ops.Softmax;
 import java.util.OptionalInt;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;

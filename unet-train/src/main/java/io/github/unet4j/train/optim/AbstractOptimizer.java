@@ -1,7 +1,7 @@
 package io.github.unet4j.train.optim;
 
 import io.github.unet4j.core.Parameter;
-import io.github.unet4j.train.memory.Workspaces;
+import io.github.unet4j.core.runtime.Workspaces;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

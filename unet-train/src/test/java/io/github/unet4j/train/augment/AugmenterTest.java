@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.unet4j.train.data.Sample;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;

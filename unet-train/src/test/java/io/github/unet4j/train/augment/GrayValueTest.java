@@ -1,5 +1,7 @@
 package io.github.unet4j.train.augment;
 
+import io.github.unet4j.train.data.Sample;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.unet4j.train.data.Sample;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

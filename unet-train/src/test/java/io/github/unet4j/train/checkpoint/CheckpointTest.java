@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.unet4j.core.Buffer;
+import io.github.unet4j.core.io.CheckpointException;
+import io.github.unet4j.core.io.Npy;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
@@ -156,7 +158,7 @@ class CheckpointTest {
         Checkpoint c = Checkpoint.load(file);
         assertNull(c.optimizer());
         assertEquals(DataType.DOUBLE, c.parameters().get("inc.conv1.weight").dataType());
-        assertSameNetwork(net, c.toNetwork(DataType.DOUBLE, 0));
+        assertSameNetwork(net, c.toNetwork(DataType.DOUBLE));
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
-import io.github.unet4j.train.augment.Sample;
+import io.github.unet4j.train.data.Sample;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.github.unet4j.train.loss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.unet4j.core.ops.Softmax;
 import io.github.unet4j.core.testing.TestTensors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.unet4j.core.ops.Softmax;
 import io.github.unet4j.core.testing.GradientCheck;
 import io.github.unet4j.core.testing.TestTensors;
 import java.util.List;

@@ -1,0 +1,72 @@
+package io.github.unet4j.core.infer;
+
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import io.github.unet4j.core.ops.Softmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A {@link UNet} as a {@link TileModel}: class probabilities (softmax of the logits) of a tile
+ * in inference mode.
+ */
+public final class UNetTileModel implements TileModel {
+    private final UNet network;
+    private final int inputTile;
+    private final int outputTile;
+
+    private UNetTileModel(UNet network, int inputTile, int outputTile) {
+        this.network = network;
+        this.inputTile = inputTile;
+        this.outputTile = outputTile;
+    }
+
+    /**
+     * @param network   the network
+     * @param inputTile a valid input size (see {@link UNetConfig#outputSize(int)})
+     * @return the tile model, whose output window is the network's output for a VALID network
+     *     and the whole tile for a SAME network (tiles then abut without overlapping context)
+     */
+    public static UNetTileModel of(UNet network, int inputTile) {
+        return new UNetTileModel(network, inputTile, network.config().outputSize(inputTile));
+    }
+
+    @Override
+    public int inputTile() {
+        return inputTile;
+    }
+
+    @Override
+    public int outputTile() {
+        return outputTile;
+    }
+
+    @Override
+    public int classes() {
+        return network.config().classes();
+    }
+
+    @Override
+    public int inChannels() {
+        return network.config().inChannels();
+    }
+
+    /**
+     * @param tiles {@code [B, C, in, in]}
+     * @return probabilities {@code [B, classes, out, out]}
+     */
+    @Override
+    public INDArray apply(INDArray tiles) {
+        INDArray logits = network.forward(tiles.castTo(network.dataType()), Mode.INFER);
+        INDArray p = Softmax.probabilities(logits);
+        Tensors.release(logits, p);
+        long crop = (p.size(2) - outputTile) / 2;
+        if (crop == 0) {
+            return p;
+        }
+        return p.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(crop, crop + outputTile),
+                NDArrayIndex.interval(crop, crop + outputTile)).dup();
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.unet4j.core.io;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a file whole or not at all: the content goes to a hidden temporary file in the target's
+ * folder (the same file system), which then replaces the target by an atomic rename. On any
+ * failure the temporary file is deleted and an existing target is left untouched. Images,
+ * checkpoints, logs and plots are all written this way.
+ */
+public final class AtomicFile {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFile.class);
+
+    /** Writes the content into the temporary file. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * @param temp the temporary file, created empty
+         * @throws IOException if writing fails
+         */
+        void writeTo(Path temp) throws IOException;
+    }
+
+    /**
+     * Makes the caller's exception for a failure.
+     *
+     * @param <E> the caller's exception type
+     */
+    @FunctionalInterface
+    public interface Failure<E extends IOException> {
+        /**
+         * @param path    the target as given
+         * @param problem what went wrong, one line, without the path
+         * @param cause   the underlying exception, or null
+         * @return the exception to throw
+         */
+        E create(Path path, String problem, Throwable cause);
+    }
+
+    private AtomicFile() {
+    }
+
+    /**
+     * @param path    the target
+     * @param content writes the content
+     * @param type    the caller's exception type: thrown by {@code content} it passes through unchanged
+     * @param failure makes the caller's exception for any other failure
+     * @param <E>     the caller's exception type
+     * @throws E naming the path and the problem ("cannot write: folder ... does not exist", ...)
+     */
+    public static <E extends IOException> void write(Path path, Content content, Class<E> type, Failure<E> failure)
+            throws E {
+        Path target = path.toAbsolutePath();
+        Path folder = target.getParent();
+        if (folder == null || !Files.exists(folder)) {
+            throw failure.create(path, "cannot write: folder " + folder + " does not exist", null);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw failure.create(path, "cannot write: " + folder + " is a file, not a folder", null);
+        }
+        if (Files.isDirectory(target)) {
+            throw failure.create(path, "cannot write: a folder of that name exists", null);
+        }
+        Path temp = createTemp(path, folder, target.getFileName().toString(), failure);
+        boolean moved = false;
+        try {
+            content.writeTo(temp);
+            try {
+                // On POSIX file systems rename(2) replaces the target atomically.
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } catch (IOException e) {
+            if (type.isInstance(e)) {
+                throw type.cast(e);
+            }
+            throw failure.create(path, "cannot write: " + reason(e), e);
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("could not delete temporary file {}: {}", temp, reason(e));
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates the hidden temporary file next to the target. Not Files.createTempFile: that
+     * creates owner-only (0600) files on POSIX, and the moved file would keep those rights.
+     */
+    private static <E extends IOException> Path createTemp(Path path, Path folder, String name, Failure<E> failure)
+            throws E {
+        for (int attempt = 0; ; attempt++) {
+            Path temp = folder.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".part");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw failure.create(path, "cannot write: cannot create a temporary file in " + folder, e);
+                }
+            } catch (AccessDeniedException e) {
+                throw failure.create(path, "cannot write: folder " + folder + " is not writable (permission denied)",
+                        e);
+            } catch (IOException e) {
+                throw failure.create(path, "cannot write: cannot create a temporary file in " + folder + ": "
+                        + reason(e), e);
+            }
+        }
+    }
+
+    /**
+     * @param e an exception
+     * @return a short, one-line human reason, without the stack of wrapper class names
+     */
+    public static String reason(Throwable e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException nsf) {
+            return "no such file or folder: " + nsf.getFile();
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+            String msg = t.getMessage();
+            String part = msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+            if (sb.indexOf(part) < 0) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(part);
+            }
+        }
+        return oneLine(sb.toString());
+    }
+
+    /**
+     * @param text a message, possibly of several lines
+     * @return it on one line, or "unknown problem" for none
+     */
+    public static String oneLine(String text) {
+        if (text == null || text.isBlank()) {
+            return "unknown problem";
+        }
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

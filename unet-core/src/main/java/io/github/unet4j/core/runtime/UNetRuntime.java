@@ -1,0 +1,75 @@
+package io.github.unet4j.core.runtime;
+
+import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.ops.RowBands;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one call a program makes before it uses ND4J: {@code UNetRuntime.setUp()} picks the
+ * fastest oneDNN build of nd4j-native for this CPU, sets malloc up for the network's memory and
+ * applies the banding and pooling settings; {@link #describe()} says what runs.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *     UNetRuntime.setUp();            // first thing: the backend is chosen before ND4J loads
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class UNetRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(UNetRuntime.class);
+    private static RuntimeSettings applied;
+
+    private UNetRuntime() {
+    }
+
+    /**
+     * {@link #setUp(RuntimeSettings)} with {@link RuntimeSettings#defaults()}.
+     *
+     * @return what runs, as {@link #describe()} says it
+     */
+    public static String setUp() {
+        return setUp(RuntimeSettings.defaults());
+    }
+
+    /**
+     * Applies the settings. Call it before anything touches ND4J: the native build can be chosen
+     * only before ND4J loads, and malloc's settings apply to memory allocated afterwards.
+     *
+     * @param settings the settings
+     * @return what runs, as {@link #describe()} says it (this loads ND4J)
+     */
+    public static synchronized String setUp(RuntimeSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        if (settings.tuneMalloc()) {
+            NativeMemory.tune();
+        }
+        if (settings.selectBackend()) {
+            NativeBackend.select();
+        }
+        RowBands.setBandBytes(settings.bandBytes());
+        Tensors.setPooling(settings.pooling());
+        applied = settings;
+        String d = describe();
+        LOG.info("unet4j runtime: {}", d);
+        return d;
+    }
+
+    /** @return the settings last applied by {@link #setUp}, or null before */
+    public static synchronized RuntimeSettings settings() {
+        return applied;
+    }
+
+    /**
+     * @return e.g. {@code "nd4j-native -onednn-avx512 with oneDNN, 2 threads; malloc: ...; bands
+     *         of 4194304 bytes; buffer pooling on"} (loads ND4J)
+     */
+    public static String describe() {
+        long bands = RowBands.bandBytes();
+        return NativeBackend.describe() + "; " + NativeMemory.describe() + "; "
+                + (bands == Long.MAX_VALUE ? "no row bands" : "bands of " + bands + " bytes") + "; buffer pooling "
+                + (Tensors.pooling() ? "on" : "off");
+    }
+}
