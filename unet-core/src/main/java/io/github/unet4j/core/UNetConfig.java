@@ -227,7 +227,11 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
         }
     }
 
-    String nearestValidHint(int size) {
+    /**
+     * @param size an input size
+     * @return e.g. {@code "nearest valid sizes: 556 (output 372) below and 572 (output 388) above"}
+     */
+    public String nearestValidHint(int size) {
         int below = validInputSizeAtMost(size);
         int above = validInputSizeAtLeast(size);
         return "nearest valid sizes: " + (below > 0 ? below + " (output " + outputSizeOrInvalid(below) + ")" : "none")

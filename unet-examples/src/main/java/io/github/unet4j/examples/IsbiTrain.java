@@ -1,23 +1,12 @@
 package io.github.unet4j.examples;
 
 import io.github.unet4j.core.UNet;
-import io.github.unet4j.core.UNetConfig;
-import io.github.unet4j.train.SegmentationValidator;
-import io.github.unet4j.train.Trainer;
-import io.github.unet4j.train.TrainerConfig;
-import io.github.unet4j.train.augment.AugmentConfig;
-import io.github.unet4j.train.augment.Augmenter;
-import io.github.unet4j.train.data.LabelledImages;
-import io.github.unet4j.train.data.Normalization;
-import io.github.unet4j.train.data.TileSampler;
-import io.github.unet4j.train.loss.WeightedCrossEntropy;
-import io.github.unet4j.train.optim.Adam;
-import io.github.unet4j.train.optim.AdamConfig;
-import io.github.unet4j.train.optim.LearningRateSchedule;
-import io.github.unet4j.train.weightmap.WeightMapConfig;
 import io.github.unet4j.core.runtime.UNetRuntime;
+import io.github.unet4j.train.TrainingRecipe;
+import io.github.unet4j.train.data.LabelledImages;
+import io.github.unet4j.train.listeners.LoggingListener;
 import java.nio.file.Path;
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.Map;
 
 /**
  * Trains a U-Net on the bundled ISBI 2012 slices with the paper's recipe (weight map, elastic
@@ -45,21 +34,13 @@ public final class IsbiTrain {
         LabelledImages all = LabelledImages.read(data.resolve("train/image"), data.resolve("train/label"));
         LabelledImages train = all.subList(0, all.size() - 3);
         LabelledImages validation = all.subList(all.size() - 3, all.size());
-        Normalization norm = Normalization.fit(train.images());
 
-        // The paper's network, 4x narrower so that a CPU trains it in minutes.
-        UNetConfig config = UNetConfig.paper().withBaseChannels(16);
-        UNet net = new UNet(config, DataType.FLOAT, 42);
-        int tile = 396; // -> 212x212 output tiles
-        TileSampler tiles = new TileSampler(train.samples(norm, WeightMapConfig.paper()), tile,
-                config.outputSize(tile), new Augmenter(AugmentConfig.defaults()));
-
-        Adam adam = new Adam(net.parameters(), AdamConfig.defaults().withLearningRate(1e-3)
-                .withSchedule(LearningRateSchedule.cosine(steps, 0).withWarmup(100)));
-        new Trainer(net, new WeightedCrossEntropy(), adam, tiles,
-                TrainerConfig.of(steps, 42).withValidateEvery(250).withCheckpoint(500, checkpoint))
-                .validator(new SegmentationValidator(validation.samples(norm, null), tile, 2))
-                .metadata(norm.toMetadata())
+        // The recipe of `unet train`: the paper's network 4x narrower so that a CPU trains it in
+        // minutes, 396 tiles, Adam with cosine decay, the paper's weight map and augmentation.
+        TrainingRecipe recipe = TrainingRecipe.isbi().withSteps(steps);
+        UNet net = recipe.newNetwork();
+        recipe.trainer(net, recipe.newOptimizer(net), train, validation, checkpoint, Map.of("trainer", "IsbiTrain"))
+                .addListener(new LoggingListener(100))
                 .train();
     }
 }

@@ -1,16 +1,12 @@
 package io.github.unet4j.train;
 
-import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Tensors;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.init.Seeds;
-import io.github.unet4j.train.checkpoint.Checkpoint;
-import io.github.unet4j.train.data.Batch;
-import io.github.unet4j.train.data.TileSampler;
-import io.github.unet4j.train.loss.Loss;
 import io.github.unet4j.core.runtime.NativeGarbage;
-import io.github.unet4j.core.runtime.Workspaces;
-import io.github.unet4j.train.loss.LossResult;
+import io.github.unet4j.train.checkpoint.Checkpoint;
+import io.github.unet4j.train.data.BatchSource;
+import io.github.unet4j.train.loss.Loss;
 import io.github.unet4j.train.optim.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,14 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training loop: sample a tile batch, forward, loss, backward, optimiser step; validate and
- * checkpoint on schedule; stop with a {@link DivergenceException} when the loss becomes NaN or
- * explodes.
+ * The training loop: a {@link TrainingStep} on a batch from a {@link BatchSource}; validate and
+ * checkpoint on schedule; stop early when a listener asks ({@link TrainingListener#stopRequested()},
+ * e.g. {@link io.github.unet4j.train.listeners.EarlyStopping}); stop with a
+ * {@link DivergenceException} when the loss becomes NaN or explodes.
  *
  * <p>Step s draws its tiles, augmentation and dropout mask from generators derived from
  * (seed, s) only. A run resumed from a checkpoint of step s (parameters, batch-norm statistics,
@@ -36,9 +32,9 @@ public final class Trainer {
     private static final int BASELINE_STEPS = 20;
 
     private final UNet network;
-    private final Loss loss;
     private final Optimizer optimizer;
-    private final TileSampler sampler;
+    private final TrainingStep trainingStep;
+    private final BatchSource batches;
     private final TrainerConfig config;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Validator validator;
@@ -48,15 +44,15 @@ public final class Trainer {
      * @param network   the network (its parameters are the optimiser's)
      * @param loss      the loss on its logits
      * @param optimizer the optimiser; its step count is where the run starts
-     * @param sampler   the training tiles
-     * @param config    iterations, seed, schedules
+     * @param batches   the training batches (a {@link io.github.unet4j.train.data.TileSampler}, say)
+     * @param config    steps, seed, schedules
      */
-    public Trainer(UNet network, Loss loss, Optimizer optimizer, TileSampler sampler, TrainerConfig config) {
+    public Trainer(UNet network, Loss loss, Optimizer optimizer, BatchSource batches, TrainerConfig config) {
         this.network = network;
-        this.loss = loss;
         this.optimizer = optimizer;
-        this.sampler = sampler;
-        this.config = config;
+        this.trainingStep = new TrainingStep(network, loss, optimizer);
+        this.batches = java.util.Objects.requireNonNull(batches, "batches");
+        this.config = java.util.Objects.requireNonNull(config, "config");
     }
 
     /** @param l a listener @return this */
@@ -78,7 +74,8 @@ public final class Trainer {
     }
 
     /**
-     * Runs from the optimiser's step count to {@link TrainerConfig#iterations()}.
+     * Runs from the optimiser's step count to {@link TrainerConfig#steps()}, or until a listener
+     * asks to stop; a checkpoint (if configured) is written at the step reached.
      *
      * @return the losses of the steps run
      * @throws DivergenceException if the loss becomes NaN, infinite or explodes
@@ -86,12 +83,13 @@ public final class Trainer {
      */
     public List<Double> train() {
         long start = optimizer.stepCount();
-        listeners.forEach(l -> l.onTrainingBegin(start, config.iterations()));
-        LOG.info("training steps {} to {}, batch {}, seed {}", start, config.iterations(), config.batchSize(),
+        listeners.forEach(l -> l.onTrainingBegin(start, config.steps()));
+        LOG.info("training steps {} to {}, batch {}, seed {}", start, config.steps(), config.batchSize(),
                 config.seed());
         List<Double> losses = new ArrayList<>();
         double baseline = 0;
-        for (long step = start; step < config.iterations(); step++) {
+        long end = Math.max(start, config.steps());
+        for (long step = start; step < config.steps(); step++) {
             long t0 = System.nanoTime();
             double value = step(step);
             NativeGarbage.collectIfDue();
@@ -106,44 +104,29 @@ public final class Trainer {
             if (validator != null && config.validateEvery() > 0 && done % config.validateEvery() == 0) {
                 validate(done);
             }
+            if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+                LOG.info("step {}: a listener asked to stop", done);
+                end = done;
+                break;
+            }
             if (config.checkpoint() != null && config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0
-                    && done < config.iterations()) {
+                    && done < config.steps()) {
                 checkpoint(done);
             }
         }
-        long end = Math.max(start, config.iterations());
+        long last = end;
         if (config.checkpoint() != null) {
-            checkpoint(end);
+            checkpoint(last);
         }
-        listeners.forEach(l -> l.onTrainingEnd(end));
+        listeners.forEach(l -> l.onTrainingEnd(last));
         Tensors.trimPool(); // the step's buffers, kept for reuse between steps
         return losses;
     }
 
+    /** Step s's batch and dropout mask come from generators derived from (seed, s) only. */
     private double step(long step) {
-        // The step's small arrays (the batch, loss and optimiser temporaries) live in one reused
-        // workspace; the network runs outside it and frees its activations and gradients itself
-        // as soon as they are used (see UNet and Tensors). Only the loss value leaves the step.
-        return Workspaces.run("unet4j-train-step", () -> runStep(step));
-    }
-
-    private double runStep(long step) {
-        Batch b = sampler.next(config.batchSize(), Seeds.stream(config.seed(), "sample/" + step));
         network.dropout().reseed(Seeds.derive(config.seed(), "dropout/" + step));
-        network.zeroGrad();
-        INDArray logits = network.forward(b.input(), Mode.TRAIN);
-        try {
-            LossResult r = loss.compute(logits, b.target(), b.weight());
-            if (!Double.isFinite(r.value())) {
-                network.clearCache();
-                return r.value();
-            }
-            Tensors.release(network.backward(r.gradient()));
-            optimizer.step();
-            return r.value();
-        } finally {
-            Tensors.release(logits);
-        }
+        return trainingStep.run(batches, config.batchSize(), Seeds.stream(config.seed(), "sample/" + step));
     }
 
     private void checkDivergence(long step, double value, double baseline) {

@@ -5,15 +5,16 @@ import java.util.Map;
 
 /**
  * Hooks into a {@link Trainer}'s run, for logging, progress bars, plots or early stopping.
- * Called on the training thread in this order: begin, (step, [validation], [checkpoint])*, end.
+ * Called on the training thread in this order: begin, (step, [validation], stop?, [checkpoint])*,
+ * end. Ready-made ones are in {@link io.github.unet4j.train.listeners}.
  */
 public interface TrainingListener {
 
     /**
      * @param startStep  the step the run starts from (0, or the step of a resumed checkpoint)
-     * @param iterations the step it runs to
+     * @param steps      the step it runs to
      */
-    default void onTrainingBegin(long startStep, long iterations) {
+    default void onTrainingBegin(long startStep, long steps) {
     }
 
     /** @param result the step just done */
@@ -32,6 +33,16 @@ public interface TrainingListener {
      * @param path the checkpoint file
      */
     default void onCheckpoint(long step, Path path) {
+    }
+
+    /**
+     * Asked after each step (and its validation): true ends the run there, with the final
+     * checkpoint written at that step.
+     *
+     * @return whether to stop now
+     */
+    default boolean stopRequested() {
+        return false;
     }
 
     /** @param step the last step done */

@@ -14,6 +14,9 @@ import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.TileSampler;
+import io.github.unet4j.train.listeners.EarlyStopping;
+import io.github.unet4j.train.listeners.Progress;
+import io.github.unet4j.train.listeners.TrainingHistory;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
 import io.github.unet4j.train.optim.Adam;
 import io.github.unet4j.train.optim.AdamConfig;
@@ -28,6 +31,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The training loop: it learns, it resumes exactly, it stops on divergence. */
 class TrainerTest {
@@ -60,7 +64,7 @@ class TrainerTest {
         UNetConfig c = net(1).config();
         int in = c.validInputSizeAtLeast(52);
         List<Sample> samples = List.of(weighted(Blobs.twoTouchingDiscs(48, 1)), weighted(Blobs.twoTouchingDiscs(40, 2)));
-        return new TileSampler(samples, in, c.outputSize(in), new Augmenter(AugmentConfig.defaults()));
+        return new TileSampler(samples, c, in, new Augmenter(AugmentConfig.defaults()));
     }
 
     @Test
@@ -73,7 +77,7 @@ class TrainerTest {
         Path ckpt = dir.resolve("half.zip");
         UNet first = net(1);
         Sgd fo = new Sgd(first.parameters(), SgdConfig.paper(0.01));
-        new Trainer(first, new WeightedCrossEntropy(), fo, sampler(), cfg.withIterations(5).withCheckpoint(0, ckpt))
+        new Trainer(first, new WeightedCrossEntropy(), fo, sampler(), cfg.withSteps(5).withCheckpointAtEnd(ckpt))
                 .train();
         UNet resumed = net(99); // different initialisation, overwritten by the checkpoint
         Sgd ro = new Sgd(resumed.parameters(), SgdConfig.paper(0.01));
@@ -108,12 +112,12 @@ class TrainerTest {
         Adam opt = new Adam(n.parameters(), AdamConfig.defaults());
         List<String> events = new ArrayList<>();
         new Trainer(n, new WeightedCrossEntropy(), opt, sampler(),
-                TrainerConfig.of(4, 1).withValidateEvery(2).withCheckpoint(3, dir.resolve("m.zip")))
+                TrainerConfig.of(4, 1).withValidateEvery(2).withCheckpointEvery(3, dir.resolve("m.zip")))
                 .validator(net -> Map.of("score", 1.0))
                 .addListener(new TrainingListener() {
                     @Override
-                    public void onTrainingBegin(long start, long iterations) {
-                        events.add("begin " + start + " " + iterations);
+                    public void onTrainingBegin(long start, long steps) {
+                        events.add("begin " + start + " " + steps);
                     }
 
                     @Override
@@ -147,5 +151,54 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainerConfig.of(1, 1).withDivergenceFactor(0.5));
         assertTrue(e.getMessage().contains("0.5"));
+    }
+
+    @Test
+    void aListenerStopsTheRunEarlyAndTheCheckpointIsOfTheStepReached(@TempDir Path dir) throws Exception {
+        UNet n = net(1);
+        Adam opt = new Adam(n.parameters(), AdamConfig.defaults());
+        // The score never improves after the first validation: with patience 2 the run stops at the third.
+        double[] scores = {0.5, 0.4, 0.45, 0.3, 0.9};
+        int[] calls = {0};
+        EarlyStopping stop = new EarlyStopping("score", EarlyStopping.Goal.MAXIMISE, 2);
+        TrainingHistory history = new TrainingHistory();
+        List<Progress.Report> reports = new ArrayList<>();
+        List<Double> losses = new Trainer(n, new WeightedCrossEntropy(), opt, sampler(),
+                TrainerConfig.of(10, 1).withValidateEvery(2).withCheckpointAtEnd(dir.resolve("m.zip")))
+                .validator(net -> Map.of("score", scores[calls[0]++]))
+                .addListener(stop).addListener(history).addListener(new Progress(reports::add))
+                .train();
+        assertEquals(6, losses.size(), "validations at 2, 4, 6; no improvement at 4 and 6");
+        assertEquals(0.5, stop.best());
+        assertEquals(2, stop.bestStep());
+        assertEquals(6, Checkpoint.load(dir.resolve("m.zip")).step());
+        assertEquals(6, history.steps().size());
+        assertEquals(List.of(2L, 4L, 6L), List.copyOf(history.validations().keySet()));
+        assertTrue(history.csv().startsWith("step,loss,learning_rate,seconds,score\n1,"), history.csv());
+        Progress.Report last = reports.get(reports.size() - 1);
+        assertEquals(6, last.step());
+        assertEquals(0.6, last.fraction(), 1e-12);
+        assertTrue(last.secondsLeft() > 0 && last.line().startsWith("6/10 loss "), last.line());
+        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping("score", EarlyStopping.Goal.MINIMISE, 0));
+    }
+
+    @Test
+    void aTrainingStepAloneUpdatesTheParametersAndReturnsTheLoss() {
+        UNet n = net(2);
+        Sgd sgd = new Sgd(n.parameters(), SgdConfig.paper(0.01));
+        INDArray before = n.parameters().get(0).value().dup();
+        double loss = new TrainingStep(n, new WeightedCrossEntropy(), sgd).run(sampler(), 1, new java.util.Random(3));
+        assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
+        assertEquals(1, sgd.stepCount());
+        assertTrue(before.distance2(n.parameters().get(0).value()) > 0, "the first weight moved");
+    }
+
+    @Test
+    void aTileSamplerForANetworkRefusesATileOfAnotherSize() {
+        UNetConfig c = net(1).config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TileSampler(List.of(Blobs.twoTouchingDiscs(48, 1)), c, 50, null));
+        assertTrue(e.getMessage().contains("input tile 50") && e.getMessage().contains("nearest valid sizes"),
+                e.getMessage());
     }
 }

@@ -9,7 +9,8 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Upsampling;
 import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.core.runtime.NativeMemory;
-import io.github.unet4j.train.loss.LossResult;
+import io.github.unet4j.train.TrainingStep;
+import io.github.unet4j.train.data.Batch;
 import io.github.unet4j.core.runtime.NativeGarbage;
 import io.github.unet4j.core.runtime.Workspaces;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
@@ -287,6 +288,8 @@ public final class BenchCommand implements Callable<Integer> {
         final INDArray x;
         final INDArray target;
         final WeightedCrossEntropy loss = new WeightedCrossEntropy();
+        final TrainingStep step;
+        final Batch tiles;
 
         Session(UNetConfig config, int size) {
             net = new UNet(config, DataType.FLOAT, SEED);
@@ -301,22 +304,13 @@ public final class BenchCommand implements Callable<Integer> {
                 ids[i] = random.nextInt(config.classes());
             }
             target = Nd4j.create(ids, new long[] {batch, outSize, outSize}, 'c');
+            step = new TrainingStep(net, loss, sgd);
+            tiles = new Batch(x, target, null);
         }
 
-        /**
-         * zeroGrad, forward, loss gradient, backward, SGD step, in a workspace, then the
-         * garbage collection due: what the trainer does per step.
-         */
+        /** The trainer's step ({@link TrainingStep}), then the garbage collection due, as the trainer does. */
         void trainStep() {
-            Workspaces.run("unet4j-train-step", () -> {
-                net.zeroGrad();
-                INDArray logits = net.forward(x, Mode.TRAIN);
-                LossResult r = loss.compute(logits, target);
-                Tensors.release(net.backward(r.gradient()));
-                Tensors.release(logits);
-                sgd.step();
-                return r.value();
-            });
+            step.run(tiles);
             NativeGarbage.collectIfDue();
         }
 

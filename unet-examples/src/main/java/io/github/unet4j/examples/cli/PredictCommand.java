@@ -2,6 +2,7 @@ package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.runtime.NativeBackend;
+import io.github.unet4j.train.listeners.Progress;
 import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.Normalization;
@@ -110,7 +111,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             double el = (System.nanoTime() - t0) / 1e9;
             err.printf("segmented %d/%d %s (%.1f s, eta %s)%n", i + 1, images.images().size(), name, el,
-                    ProgressBar.time(el / (i + 1) * (images.images().size() - i - 1)));
+                    Progress.clock(el / (i + 1) * (images.images().size() - i - 1)));
             err.flush();
         }
         LOG.info("wrote {} probability maps to {}, labels to {}", images.images().size(), probDir, labelDir);

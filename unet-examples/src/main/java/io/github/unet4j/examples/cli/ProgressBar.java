@@ -2,21 +2,20 @@ package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.train.StepResult;
 import io.github.unet4j.train.TrainingListener;
+import io.github.unet4j.train.listeners.Progress;
 import java.io.PrintWriter;
 import java.util.Map;
 
 /**
- * A progress bar with time remaining on standard error. On a terminal it redraws one line; in a
+ * A progress bar with time remaining on standard error, drawn from the library's
+ * {@link Progress} reports. On a terminal it redraws one line; in a
  * log (no console) it prints a line every 5% so that CI logs stay short.
  */
 final class ProgressBar implements TrainingListener {
     private static final int WIDTH = 30;
     private final PrintWriter err;
     private final boolean terminal;
-    private long start;
-    private long total;
-    private long begun;
-    private double smoothLoss = Double.NaN;
+    private final Progress progress = new Progress(this::show);
     private long lastPercent = -1;
     private String lastValidation = "";
 
@@ -26,26 +25,22 @@ final class ProgressBar implements TrainingListener {
     }
 
     @Override
-    public void onTrainingBegin(long startStep, long iterations) {
-        this.start = startStep;
-        this.total = iterations;
-        this.begun = System.nanoTime();
+    public void onTrainingBegin(long startStep, long steps) {
+        progress.onTrainingBegin(startStep, steps);
     }
 
     @Override
     public void onStep(StepResult r) {
-        smoothLoss = Double.isNaN(smoothLoss) ? r.loss() : 0.98 * smoothLoss + 0.02 * r.loss();
-        long done = r.step() - start;
-        long todo = total - start;
-        double elapsed = (System.nanoTime() - begun) / 1e9;
-        double eta = done > 0 ? elapsed / done * (todo - done) : 0;
-        long percent = todo > 0 ? 100 * done / todo : 100;
-        String line = String.format("%s %d/%d loss %.4f lr %.2g %.2fs/step eta %s%s", bar(done, todo), r.step(),
-                total, smoothLoss, r.learningRate(), elapsed / Math.max(done, 1), time(eta), lastValidation);
+        progress.onStep(r);
+    }
+
+    private void show(Progress.Report r) {
+        long percent = Math.round(100 * r.fraction());
+        String line = bar(r.fraction()) + " " + r.line() + lastValidation;
         if (terminal) {
             err.print("\r" + line + "   ");
             err.flush();
-        } else if (percent / 5 != lastPercent / 5 || r.step() == total) {
+        } else if (percent / 5 != lastPercent / 5 || r.step() == r.steps()) {
             err.println(line);
             err.flush();
             lastPercent = percent;
@@ -54,6 +49,7 @@ final class ProgressBar implements TrainingListener {
 
     @Override
     public void onValidation(long step, Map<String, Double> metrics) {
+        progress.onValidation(step, metrics);
         StringBuilder sb = new StringBuilder(" |");
         metrics.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(String.format("%.4f", v)));
         lastValidation = sb.toString();
@@ -72,13 +68,8 @@ final class ProgressBar implements TrainingListener {
         err.flush();
     }
 
-    private static String bar(long done, long total) {
-        int n = total > 0 ? (int) (WIDTH * done / total) : WIDTH;
+    private static String bar(double fraction) {
+        int n = (int) (WIDTH * fraction);
         return "[" + "#".repeat(n) + "-".repeat(WIDTH - n) + "]";
-    }
-
-    static String time(double seconds) {
-        long s = Math.round(seconds);
-        return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }
 }

@@ -3,36 +3,22 @@ package io.github.unet4j.examples.cli;
 import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
-import io.github.unet4j.core.runtime.NativeBackend;
-import io.github.unet4j.core.runtime.NativeMemory;
-import io.github.unet4j.train.SegmentationValidator;
+import io.github.unet4j.core.runtime.UNetRuntime;
 import io.github.unet4j.train.Trainer;
-import io.github.unet4j.train.TrainerConfig;
-import io.github.unet4j.train.augment.AugmentConfig;
-import io.github.unet4j.train.augment.Augmenter;
-import io.github.unet4j.train.data.Sample;
+import io.github.unet4j.train.TrainingRecipe;
+import io.github.unet4j.train.TrainingRecipe.OptimizerKind;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.LabelledImages;
-import io.github.unet4j.train.data.Normalization;
-import io.github.unet4j.train.data.TileSampler;
-import io.github.unet4j.train.loss.WeightedCrossEntropy;
-import io.github.unet4j.train.optim.Adam;
-import io.github.unet4j.train.optim.AdamConfig;
-import io.github.unet4j.train.optim.LearningRateSchedule;
+import io.github.unet4j.train.listeners.TrainingHistory;
 import io.github.unet4j.train.optim.Optimizer;
-import io.github.unet4j.train.optim.Sgd;
-import io.github.unet4j.train.optim.SgdConfig;
 import io.github.unet4j.train.weightmap.ClassBalance;
 import io.github.unet4j.train.weightmap.WeightMapConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -53,7 +39,6 @@ public final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
     /** Optimisers on offer. */
-    enum OptimizerKind { ADAM, SGD }
 
     @Mixin
     NetworkOptions network = NetworkOptions.fast();
@@ -71,8 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tile", description = "Input tile size, a valid size for the network (default: ${DEFAULT-VALUE}).")
     int tile = 396;
 
-    @Option(names = "--iterations", description = "Training steps (default: ${DEFAULT-VALUE}).")
-    long iterations = 2500;
+    @Option(names = {"--steps", "--iterations"}, description = "Training steps (default: ${DEFAULT-VALUE}).")
+    long steps = 2500;
 
     @Option(names = "--batch", description = "Tiles per step (default: ${DEFAULT-VALUE}).")
     int batch = 1;
@@ -136,50 +121,31 @@ public final class TrainCommand implements Callable<Integer> {
         }
         LabelledImages train = all.subList(0, all.size() - validation);
         LabelledImages held = all.subList(all.size() - validation, all.size());
-        Normalization norm = Normalization.fit(train.images());
-        WeightMapConfig wm = noWeightMap ? null : WeightMapConfig.paper().withW0(w0).withSigma(sigma)
-                .withClassBalance(classBalance);
-        List<Sample> samples = train.samples(norm, wm);
-        UNet net = new UNet(config, DataType.FLOAT, seed);
-        net.setActivations(activations);
-        Optimizer opt = optimizer(net);
+        TrainingRecipe recipe = TrainingRecipe.isbi().withNetwork(config, inputTile).withSteps(steps)
+                .withBatchAndSeed(batch, seed).withOptimizer(optimizer, lr == null ? Double.NaN : lr, momentum)
+                .withWeightMap(noWeightMap ? null : WeightMapConfig.paper().withW0(w0).withSigma(sigma)
+                        .withClassBalance(classBalance))
+                .withActivations(activations).withSchedule(validateEvery, checkpointEvery);
+        UNet net = recipe.newNetwork();
+        Optimizer opt = recipe.newOptimizer(net);
         Path ckpt = out.resolve("model.zip");
         if (resume && Files.exists(ckpt)) {
             Checkpoint.load(ckpt).loadInto(net, opt);
             LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
         }
+        Trainer trainer = recipe.trainer(net, opt, train, held, ckpt, Map.of("trainer", "unet train"));
         // The output folder is made only once the inputs are known to be good.
         Path dir = AtomicFiles.outputFolder(out);
-        LOG.info("backend: {}; {}; activations {}", NativeBackend.describe(), NativeMemory.describe(), activations);
+        LOG.info("runtime: {}; activations {}", UNetRuntime.describe(), activations);
         LOG.info("{} training and {} validation slices; network {} ({} parameters); tiles {} -> {}", train.size(),
                 held.size(), config, net.parameterCount(), inputTile, outputTile);
-        TileSampler sampler = new TileSampler(samples, inputTile, outputTile, new Augmenter(AugmentConfig.defaults()));
-        TrainingLog log = new TrainingLog();
-        Map<String, String> meta = new HashMap<>(norm.toMetadata());
-        meta.put("seed", Long.toString(seed));
-        meta.put("tile", Integer.toString(inputTile));
-        meta.put("trainer", "unet train");
-        Trainer trainer = new Trainer(net, new WeightedCrossEntropy(), opt, sampler,
-                new TrainerConfig(iterations, batch, seed, validation > 0 ? validateEvery : 0, checkpointEvery, ckpt,
-                        100))
-                .validator(validation > 0 ? new SegmentationValidator(held.samples(norm, null), inputTile, 2) : null)
-                .metadata(meta)
-                .addListener(log)
-                .addListener(new ProgressBar(spec.commandLine().getErr(), System.console() != null));
-        trainer.train();
-        AtomicFiles.write(dir.resolve("training-log.csv"), log.csv().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.writePng(dir.resolve("training-plot.png"), Plot.render(log.steps, log.validations));
+        TrainingHistory history = new TrainingHistory();
+        trainer.addListener(history)
+                .addListener(new ProgressBar(spec.commandLine().getErr(), System.console() != null))
+                .train();
+        AtomicFiles.write(dir.resolve("training-log.csv"), history.csv().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writePng(dir.resolve("training-plot.png"), Plot.render(history.steps(), history.validations()));
         LOG.info("wrote {}, {} and {}", ckpt, dir.resolve("training-log.csv"), dir.resolve("training-plot.png"));
         return 0;
-    }
-
-    private Optimizer optimizer(UNet net) {
-        LearningRateSchedule schedule = LearningRateSchedule.cosine(iterations, 0).withWarmup(Math.min(100, iterations));
-        if (optimizer == OptimizerKind.SGD) {
-            SgdConfig c = SgdConfig.paper(lr == null ? 0.01 : lr).withMomentum(momentum).withSchedule(schedule);
-            return new Sgd(net.parameters(), c);
-        }
-        return new Adam(net.parameters(), AdamConfig.defaults().withLearningRate(lr == null ? 1e-3 : lr)
-                .withSchedule(schedule));
     }
 }

@@ -2,6 +2,7 @@ package io.github.unet4j.train.data;
 
 import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.data.Sample;
+import io.github.unet4j.core.UNetConfig;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,13 +17,37 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Every random choice comes from the generator passed to {@link #next}, so a training step
  * that derives its generator from (seed, step) is reproducible and resumable.
  */
-public final class TileSampler {
+public final class TileSampler implements BatchSource {
     private final List<Sample> samples;
     private final int inputTile;
     private final int outputTile;
     private final Augmenter augmenter;
 
     /**
+     * Tiles for a U-Net: the output window is the network's output for the input tile.
+     *
+     * @param samples   training images with labels and (optional) weight maps
+     * @param network   the network's configuration
+     * @param inputTile network input size (H = W), a valid size of the configuration
+     * @param augmenter augmentation of each input window, or null for none
+     * @throws IllegalArgumentException if the tile size is not valid for the configuration, naming
+     *                                  the nearest valid sizes
+     */
+    public TileSampler(List<Sample> samples, UNetConfig network, int inputTile, Augmenter augmenter) {
+        this(samples, inputTile, outputFor(network, inputTile), augmenter);
+    }
+
+    private static int outputFor(UNetConfig network, int inputTile) {
+        if (!network.isValidInputSize(inputTile)) {
+            throw new IllegalArgumentException("TileSampler: input tile " + inputTile + " is not a valid size for "
+                    + "this network; " + network.nearestValidHint(inputTile));
+        }
+        return network.outputSize(inputTile);
+    }
+
+    /**
+     * Tiles with explicit windows, for a model with other size rules.
+     *
      * @param samples    training images with labels and (optional) weight maps
      * @param inputTile  network input size (H = W)
      * @param outputTile network output size for that input
@@ -64,6 +89,7 @@ public final class TileSampler {
      * @param rng       generator of every random choice
      * @return input {@code [B, C, in, in]}, target and weight {@code [B, out, out]}, FLOAT
      */
+    @Override
     public Batch next(int batchSize, RandomGenerator rng) {
         int c = samples.get(0).channelCount();
         int inPix = inputTile * inputTile;

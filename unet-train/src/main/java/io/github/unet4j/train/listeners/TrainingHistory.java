@@ -1,16 +1,18 @@
-package io.github.unet4j.examples.cli;
+package io.github.unet4j.train.listeners;
 
 import io.github.unet4j.train.StepResult;
 import io.github.unet4j.train.TrainingListener;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** Keeps the loss of every step and each validation, for the CSV log and the plot. */
-final class TrainingLog implements TrainingListener {
-    final List<StepResult> steps = new ArrayList<>();
-    final Map<Long, Map<String, Double>> validations = new LinkedHashMap<>();
+/** Keeps every step's result and every validation, for a CSV log or a plot. */
+public final class TrainingHistory implements TrainingListener {
+    private final List<StepResult> steps = new ArrayList<>();
+    private final Map<Long, Map<String, Double>> validations = new LinkedHashMap<>();
 
     @Override
     public void onStep(StepResult r) {
@@ -19,11 +21,21 @@ final class TrainingLog implements TrainingListener {
 
     @Override
     public void onValidation(long step, Map<String, Double> metrics) {
-        validations.put(step, new LinkedHashMap<>(metrics));
+        validations.put(step, Collections.unmodifiableMap(new LinkedHashMap<>(metrics)));
+    }
+
+    /** @return the steps' results, in order */
+    public List<StepResult> steps() {
+        return Collections.unmodifiableList(steps);
+    }
+
+    /** @return the validations' metrics by step, in order */
+    public Map<Long, Map<String, Double>> validations() {
+        return Collections.unmodifiableMap(validations);
     }
 
     /** @return CSV: step, loss, learning rate, seconds, then the validation metrics where measured */
-    String csv() {
+    public String csv() {
         List<String> keys = validations.values().stream().findFirst().map(m -> List.copyOf(m.keySet()))
                 .orElse(List.of());
         StringBuilder sb = new StringBuilder("step,loss,learning_rate,seconds");
@@ -31,7 +43,7 @@ final class TrainingLog implements TrainingListener {
         sb.append('\n');
         for (StepResult r : steps) {
             sb.append(r.step()).append(',').append(r.loss()).append(',').append(r.learningRate()).append(',')
-                    .append(String.format("%.4f", r.seconds()));
+                    .append(String.format(Locale.ROOT, "%.4f", r.seconds()));
             Map<String, Double> v = validations.get(r.step());
             for (String k : keys) {
                 sb.append(',');
