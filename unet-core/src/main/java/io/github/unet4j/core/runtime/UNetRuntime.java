@@ -28,7 +28,7 @@ public final class UNetRuntime {
     /**
      * {@link #setUp(RuntimeSettings)} with {@link RuntimeSettings#defaults()}.
      *
-     * @return what runs, as {@link #describe()} says it
+     * @return what was set, see {@link #setUp(RuntimeSettings)}
      */
     public static String setUp() {
         return setUp(RuntimeSettings.defaults());
@@ -39,22 +39,27 @@ public final class UNetRuntime {
      * only before ND4J loads, and malloc's settings apply to memory allocated afterwards.
      *
      * @param settings the settings
-     * @return what runs, as {@link #describe()} says it (this loads ND4J)
+     * @return what was set: the native build chosen, malloc's settings, bands and pooling
+     *         (without loading ND4J; {@link #describe()} says what runs)
      */
     public static synchronized String setUp(RuntimeSettings settings) {
         Objects.requireNonNull(settings, "settings");
         if (settings.tuneMalloc()) {
             NativeMemory.tune();
         }
-        if (settings.selectBackend()) {
-            NativeBackend.select();
-        }
+        String build = settings.selectBackend() ? NativeBackend.select() : "";
         RowBands.setBandBytes(settings.bandBytes());
         Tensors.setPooling(settings.pooling());
         applied = settings;
-        String d = describe();
-        LOG.info("unet4j runtime: {}", d);
+        String d = "native build " + (build.isEmpty() ? "(JavaCPP's default)" : build) + "; " + NativeMemory.describe()
+                + "; " + bands() + "; buffer pooling " + (Tensors.pooling() ? "on" : "off");
+        LOG.debug("unet4j runtime set up: {}", d);
         return d;
+    }
+
+    private static String bands() {
+        long bands = RowBands.bandBytes();
+        return bands == Long.MAX_VALUE ? "no row bands" : "bands of " + bands + " bytes";
     }
 
     /** @return the settings last applied by {@link #setUp}, or null before */
@@ -67,9 +72,7 @@ public final class UNetRuntime {
      *         of 4194304 bytes; buffer pooling on"} (loads ND4J)
      */
     public static String describe() {
-        long bands = RowBands.bandBytes();
-        return NativeBackend.describe() + "; " + NativeMemory.describe() + "; "
-                + (bands == Long.MAX_VALUE ? "no row bands" : "bands of " + bands + " bytes") + "; buffer pooling "
+        return NativeBackend.describe() + "; " + NativeMemory.describe() + "; " + bands() + "; buffer pooling "
                 + (Tensors.pooling() ? "on" : "off");
     }
 }
