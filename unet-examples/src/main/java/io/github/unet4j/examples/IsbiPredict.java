@@ -1,14 +1,14 @@
 package io.github.unet4j.examples;
 
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.UNetTileModel;
+import io.github.unet4j.core.runtime.UNetRuntime;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.Normalization;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
-import io.github.unet4j.core.infer.OverlapTile;
-import io.github.unet4j.core.infer.UNetTileModel;
-import io.github.unet4j.core.runtime.UNetRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;

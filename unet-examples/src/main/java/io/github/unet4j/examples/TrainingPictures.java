@@ -1,14 +1,14 @@
 package io.github.unet4j.examples;
 
+import io.github.unet4j.core.init.Seeds;
 import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.augment.ElasticDeformation;
 import io.github.unet4j.train.augment.Interpolation;
-import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.data.LabelledImages;
+import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.weightmap.WeightMap;
 import io.github.unet4j.train.weightmap.WeightMapConfig;
-import io.github.unet4j.core.init.Seeds;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package io.github.unet4j.train;
 
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.metrics.LabelImage;
 import io.github.unet4j.train.metrics.MembraneLabel;
 import io.github.unet4j.train.metrics.PredictedMembrane;
 import io.github.unet4j.train.metrics.SegmentationMetrics;
-import io.github.unet4j.core.infer.OverlapTile;
-import io.github.unet4j.core.infer.UNetTileModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

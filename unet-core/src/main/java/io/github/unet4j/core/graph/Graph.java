@@ -1,11 +1,11 @@
 package io.github.unet4j.core.graph;
 
+import io.github.unet4j.core.Buffer;
 import io.github.unet4j.core.Grad;
 import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.MultiInputLayer;
 import io.github.unet4j.core.Parameter;
-import io.github.unet4j.core.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

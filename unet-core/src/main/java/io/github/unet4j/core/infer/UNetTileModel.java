@@ -4,9 +4,9 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Tensors;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import io.github.unet4j.core.ops.Softmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A {@link UNet} as a {@link TileModel}: class probabilities (softmax of the logits) of a tile

@@ -11,8 +11,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.github.unet4j.core.Grad;
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.core.ops.NativeOps;
 import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.ops.NativeOps;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

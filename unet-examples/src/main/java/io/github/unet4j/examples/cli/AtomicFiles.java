@@ -1,12 +1,12 @@
 package io.github.unet4j.examples.cli;
 
+import io.github.unet4j.core.io.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.github.unet4j.core.io.AtomicFile;
 import javax.imageio.ImageIO;
 
 /** Output files of the commands, written whole or not at all ({@link AtomicFile}). */

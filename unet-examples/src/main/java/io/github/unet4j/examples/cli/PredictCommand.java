@@ -1,18 +1,18 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.infer.Dihedral;
+import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.TileModel;
+import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.runtime.NativeBackend;
-import io.github.unet4j.train.listeners.Progress;
 import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.Normalization;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
-import io.github.unet4j.core.infer.Dihedral;
-import io.github.unet4j.core.infer.OverlapTile;
-import io.github.unet4j.core.infer.TileModel;
-import io.github.unet4j.core.infer.UNetTileModel;
+import io.github.unet4j.train.listeners.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

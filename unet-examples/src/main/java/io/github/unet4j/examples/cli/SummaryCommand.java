@@ -1,9 +1,9 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.runtime.NativeBackend;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code unet summary}: the network's blocks, shapes and parameter counts, and one timed forward pass. */
 @Command(name = "summary", mixinStandardHelpOptions = true,

@@ -2,8 +2,8 @@ package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.runtime.UNetRuntime;
 import io.github.unet4j.train.DivergenceException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code unet} command: {@code java -jar unet.jar <subcommand>}.

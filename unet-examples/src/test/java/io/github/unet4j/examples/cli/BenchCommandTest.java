@@ -112,7 +112,7 @@ class BenchCommandTest {
     void ratioIsTheMedianOfEachRoundsRatio() {
         // Per-round ratios 1.5, 1.25, 1.2: the median is 1.25, while the ratio of the medians
         // (2.4 / 1.6 = 1.5) would pair round 1's step with round 2's floor.
-        BenchCommand.Measured m = new BenchCommand.Measured(new double[] {2.4, 1.0, 3.6},
+        BenchReport.Measured m = new BenchReport.Measured(new double[] {2.4, 1.0, 3.6},
                 new double[] {1.6, 0.8, 3.0});
         assertEquals(2.4, m.median(), 1e-12);
         assertEquals(1.6, m.floor(), 1e-12);

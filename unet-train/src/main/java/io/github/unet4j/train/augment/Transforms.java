@@ -1,7 +1,7 @@
 package io.github.unet4j.train.augment;
 
-import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.core.infer.MirrorPad;
+import io.github.unet4j.train.data.Sample;
 
 /**
  * Geometric transforms of a {@link Sample}, applied alike to image channels, label and weight map.

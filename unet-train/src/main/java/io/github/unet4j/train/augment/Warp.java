@@ -1,7 +1,7 @@
 package io.github.unet4j.train.augment;
 
-import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.core.infer.MirrorPad;
+import io.github.unet4j.train.data.Sample;
 
 /**
  * Applies a {@link DisplacementField} to a {@link Sample}: every output pixel pulls its value from

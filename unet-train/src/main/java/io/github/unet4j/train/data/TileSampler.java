@@ -1,8 +1,8 @@
 package io.github.unet4j.train.data;
 
+import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.data.Sample;
-import io.github.unet4j.core.UNetConfig;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,7 +1,6 @@
 package io.github.unet4j.train.io;
 
 import io.github.unet4j.core.io.AtomicFile;
-
 import java.io.IOException;
 import java.nio.file.Path;
 

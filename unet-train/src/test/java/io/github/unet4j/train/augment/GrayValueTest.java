@@ -1,14 +1,12 @@
 package io.github.unet4j.train.augment;
 
 import io.github.unet4j.train.data.Sample;
-
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class GrayValueTest {
 

@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.unet4j.core.Buffer;
-import io.github.unet4j.core.io.CheckpointException;
-import io.github.unet4j.core.io.Npy;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.io.CheckpointException;
+import io.github.unet4j.core.io.Npy;
 import io.github.unet4j.train.optim.Adam;
 import io.github.unet4j.train.optim.AdamConfig;
 import io.github.unet4j.train.optim.Optimizer;

@@ -1,0 +1,61 @@
+package io.github.unet4j.examples.cli;
+
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.UNetTileModel;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The bench's overlap-tile part: segmenting a whole image against the forward floor. */
+final class OverlapTileBench {
+    private OverlapTileBench() {
+    }
+
+    /**
+     * Overlap-tile segmentation of one random image, in rounds, each timing the
+     * segmentation and then the forward floor of the network's convolutions: paired within a
+     * round as in the main measurement, since a floor taken minutes earlier (the main configuration's)
+     * let the machine's drift into the ratio (1.12 and 1.39 in two runs).
+     */
+    static String run(UNetConfig config, int tile, int batch, int imageSize, int rounds, int repeats, String label,
+            PrintWriter err) {
+        UNet net = new UNet(config, DataType.FLOAT, BenchSession.SEED);
+        UNetTileModel model = UNetTileModel.of(net, tile);
+        OverlapTile tiler = new OverlapTile(model, batch);
+        int perSide = (imageSize + model.outputTile() - 1) / model.outputTile();
+        int tiles = perSide * perSide;
+        float[] pixels = new float[imageSize * imageSize];
+        Random random = new Random(BenchSession.SEED);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        float[][] image = {pixels};
+        if (config.inChannels() != 1) {
+            image = new float[config.inChannels()][];
+            Arrays.fill(image, pixels);
+        }
+        float[][] channels = image;
+        List<ConvFloor.Site> sites = ConvFloor.sites(net, new long[] {batch, config.inChannels(), tile, tile});
+        double[] times = new double[rounds];
+        FloorRounds floors = new FloorRounds(ConvFloor.Passes.FORWARD, sites.size(), rounds, repeats); // inference: no backward
+        for (int r = 0; r < rounds; r++) {
+            BenchCommand.progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles, round " + (r + 1)
+                    + " of " + rounds + ": segmenting, the " + sites.size() + " convolutions alone");
+            times[r] = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
+            floors.time(sites, r, () -> { });
+        }
+        // The floor is per batch of tiles; with a batch of 1 it is per tile.
+        double[] floor = floors.forward();
+        for (int r = 0; r < rounds; r++) {
+            floor[r] = floor[r] / batch * tiles;
+        }
+        BenchReport.Measured m = new BenchReport.Measured(times, floor);
+        return String.format("overlap-tile %dx%d image (%s, output tile %d, %d tiles): %.3f s; forward floor x "
+                + "tiles = %.3f s; ratio %.2f (median over rounds of the round's time / floor)", imageSize, imageSize,
+                label, model.outputTile(), tiles, m.median(), m.floor(), m.ratio());
+    }
+}
