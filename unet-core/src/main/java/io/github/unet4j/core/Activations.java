@@ -3,10 +3,10 @@ package io.github.unet4j.core;
 /**
  * What a training forward of a {@link UNet} keeps for backward.
  *
- * <p>Memory against time, as {@code torch.utils.checkpoint} trades them: the paper's network on
- * a 572x572 tile caches about 650 MB of activations with {@link #KEEP}; with {@link #RECOMPUTE}
- * it keeps only the blocks' outputs (about 230 MB) and runs each block's forward again just
- * before its backward, which costs about one more forward pass per step. Gradients are the same.
+ * <p>Memory against time, as {@code torch.utils.checkpoint} trades them: with {@link #RECOMPUTE}
+ * a training forward keeps only the top-level blocks' outputs and runs each block's forward
+ * again just before its backward, which costs about one more forward pass per step, for about
+ * 40% less memory held by activations (docs/performance.md). Gradients are the same.
  */
 public enum Activations {
     /** Cache every activation backward needs (the fastest). */

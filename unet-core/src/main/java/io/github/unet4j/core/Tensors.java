@@ -55,11 +55,9 @@ public final class Tensors {
     private static final double SLACK = 0.0625;
     /**
      * With no room to grow, a request takes an idle buffer up to this many times as long before
-     * idle buffers are freed for new memory. Measured on the paper's network: with 2, a training
-     * step took 380 MB of new memory every step, in a cycle of sizes freed and needed again; with
-     * no bound, the recomputing mode's small requests took large buffers and the pool held 748 MB
-     * for 403 MB in use; with 8, 110 MB of new memory per step and a pool of 701 MB for 660 MB in
-     * use (428 MB for 403 MB recomputing).
+     * idle buffers are freed for new memory. 2 made a training step take hundreds of MB of new memory
+     * in a cycle of sizes; no bound let small requests take large buffers; 8 keeps both low
+     * (docs/performance.md, "Measurements behind the code").
      */
     private static final long FALLBACK = 8;
 

@@ -53,8 +53,8 @@ public final class NativeOps {
     /**
      * target += g, where either may be a strided view (a crop window or a band of rows of a larger
      * array). ND4J's pairwise ops walk a non-contiguous operand element by element through index
-     * arithmetic, its assign does not: on a 16x216x216 window the add takes 3.8 ms in place and
-     * 1.1 ms as copy to a contiguous temporary, add, copy back.
+     * arithmetic, its assign does not, so a view is copied out, added and copied back (about 3x
+     * faster; docs/performance.md, "Measurements behind the code").
      */
     public static void addInto(INDArray target, INDArray g) {
         if (contiguous(target) && contiguous(g)) {
@@ -258,11 +258,10 @@ public final class NativeOps {
      * Runs an op with platform helpers (oneDNN, cuDNN) off, so libnd4j's own loop runs it. For 2x2
      * pooling the oneDNN helper reorders input and output to its blocked layout and back, and
      * its backward recomputes the forward pooling for a workspace; the loop makes one pass.
-     * Measured on the 16-channel network's four poolings (2 cores, AVX-512), forward and
-     * backward: 5.8 + 16.7 ms in one call each on whole arrays against 13.1 + 27.9 ms with the
-     * helper over row bands (as the layer ran before) and 9.7 + 22.8 ms with the helper in one
-     * call. Over bands (strided views) the loop is slower than the helper, which is why
-     * {@link MaxPool2d} is not banded; the loop has no temporaries to bound.
+     * The loop is about twice as fast on the 16-channel network's poolings (docs/performance.md,
+     * "Measurements behind the code"). Over bands (strided views) the loop is slower than the
+     * helper, which is why
+     * {@code MaxPool2d} is not banded; the loop has no temporaries to bound.
      */
     private static void execWithoutHelpers(String op, int[] iArgs, INDArray[] inputs, INDArray output) {
         try (OpContext context = Nd4j.getExecutioner().buildContext()) {
@@ -286,7 +285,7 @@ public final class NativeOps {
     /**
      * dL/dx = step(y) * dL/dy into a given output (which may be y itself: both passes are
      * elementwise). Two vectorised passes instead of ND4J's {@code relu_bp}, which calls a
-     * {@code std::function} per element: 1.2 ms against 4.3-4.6 ms on a 16x394x394 float array.
+     * {@code std::function} per element (about 4x slower; docs/performance.md).
      * Where y = 0 the result is 0 * dL/dy, so a non-finite gradient there gives NaN instead of 0:
      * such a gradient means the step has already diverged.
      */

@@ -12,13 +12,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * writing views of the whole arrays.
  *
  * <p>Why: inside each call, oneDNN reorders the whole NCHW input and output (and in backward
- * the output gradient and input gradient) into its blocked layout and back. For the paper's
- * first-level 3x3 convolution (64 channels at 570x570) that is 158 MB of temporaries in
- * forward and 316 MB in backward, allocated and freed inside the op: the largest part of a
- * training step's peak memory. Over bands of about {@link #bandBytes()} the temporaries are
- * that small, malloc reuses them from call to call, and the time is the same or better (the
- * bands fit the caches). Measured on the paper's first-level convolution, 32-row bands: forward
- * 0.20 s against 0.27 s, backward 0.38-0.40 s against 0.35-0.38 s, temporaries under 10 MB.
+ * the output gradient and input gradient) into its blocked layout and back: for the paper's
+ * first-level convolution hundreds of MB of temporaries, the largest part of a training step's
+ * peak memory. Over bands of about {@link #bandBytes()} the temporaries are that small, malloc
+ * reuses them from call to call, and the time is the same or better (the bands fit the caches;
+ * docs/performance.md, "Measurements behind the code").
  *
  * <p>The band size is a setting ({@link #setBandBytes}, or the system property
  * {@code unet4j.bandBytes}) so that tests can force several bands on tiny arrays;
@@ -84,8 +82,7 @@ public final class RowBands {
      * @param weightBytes bytes of the op's weights, which every call reorders whole (and in
      *                    backward also their gradient): a band is at least 4x that, so that deep
      *                    layers with large kernels and small maps are not split into calls that
-     *                    mostly move weights (the paper's bottom convolution would reorder 75 MB
-     *                    per band)
+     *                    mostly move weights (the paper's bottom convolution's are 38 MB)
      * @return the bands, in order; a single band when everything fits
      */
     public static List<Band> of(long rows, long bytesPerRow, long weightBytes) {

@@ -7,10 +7,9 @@ package io.github.unet4j.core.runtime;
  * collected, and with the network's big arrays managed explicitly (see {@code core.Tensors})
  * the Java heap fills too slowly for that to happen on its own.
  *
- * <p>Measured on the 16-channel network at 396x396: without it, resident memory grew by about
- * 4 MB per training step, to 4.8 GB after 1,000 steps; with a collection every 10 steps it
- * stayed at about 650 MB. A collection of this small heap takes some 20-30 ms. With
- * {@code -XX:+DisableExplicitGC} this does nothing.
+ * <p>Without it a training loop's resident memory grows by megabytes a step; a collection of
+ * the small heap costs tens of milliseconds (docs/performance.md, "Measurements behind the
+ * code"). With {@code -XX:+DisableExplicitGC} this does nothing.
  *
  * <p>An application may add a step after each collection ({@link #afterCollect}): the
  * {@code unet} command returns malloc's free heap memory to the system there.

@@ -18,19 +18,14 @@ import org.slf4j.LoggerFactory;
  * reorders into its blocked layout) are allocated and freed inside each op call, at most a few
  * MB each because the largest ops run over row bands ({@code core.ops.RowBands}). By default
  * glibc raises its mmap threshold as large blocks are freed, so both kinds end up interleaved in
- * its heaps (one per thread, up to 8 per core), where freed space is kept and fragments: on the
- * paper's network, 180-230 MB free inside the heaps at rest and a peak 80-140 MB higher than
- * with these settings. A fixed mmap threshold of {@value #MMAP_THRESHOLD} bytes maps every larger
- * block directly (returned whole when freed) and leaves the heaps to the small temporaries,
- * reused from call to call. Why 8 MB and not less: every block over the threshold is new pages
- * each time, faulted in on first touch; at 4 MB the 16-channel network's 10 MB maps (which the
- * buffer pool sometimes frees and takes anew) cost it some 25,000 page faults a step, at 8 MB
- * about 7,000 and at 16 MB 2,000, while the paper network's peak was 1,397-1,411 MiB at 8 MB
- * (4 MB: 1,389-1,407) and 1,433 MiB at 16 MB, over its 1.5 GB budget. Two heaps
- * ({@value #ARENA_MAX}) instead of one per thread keep them in fewer places. And after each of
- * {@link NativeGarbage}'s collections (between training steps, at most once a second),
- * {@code malloc_trim(0)} gives the heaps' free memory back (about 20 MB lower peaks in a scratch
- * measurement). If any of glibc's malloc environment variables is set, the user is in charge and
+ * its heaps, where freed space is kept and fragments. A fixed mmap threshold of
+ * {@value #MMAP_THRESHOLD} bytes maps every larger block directly (returned whole when freed)
+ * and leaves the heaps to the small temporaries; 8 MB rather than less because every mapped
+ * block is new pages, faulted in on first touch. Two heaps ({@value #ARENA_MAX}) instead of one
+ * per thread keep them in fewer places, and after each of {@link NativeGarbage}'s collections
+ * {@code malloc_trim(0)} gives the heaps' free memory back. The measurements behind each setting
+ * are in docs/performance.md ("Measurements behind the code"). If any of glibc's malloc
+ * environment variables is set, the user is in charge and
  * nothing is changed.
  */
 public final class NativeMemory {
