@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <ul>
  *   <li>{@link #forward} in {@link Mode#TRAIN} caches what {@link #backward} needs; in
  *       {@link Mode#INFER} it caches nothing and {@code backward} then fails.</li>
- *   <li>Memory: a layer frees ({@link Tensors#release}) only the temporaries it creates
+ *   <li>Memory: a layer frees ({@link BufferPool#release}) only the temporaries it creates
  *       itself. Its input, output and gradients belong to whoever runs it: in a network, the
  *       {@link io.github.unet4j.core.graph.Tape}, which frees each array after the backward of its
  *       last reader. The output is a new array or, for an in-place layer, the input changed in

@@ -232,7 +232,7 @@ public class UNet {
      * @param mode TRAIN keeps activations for {@link #backward} (see {@link #activations()});
      *             INFER keeps nothing and frees each activation once used
      * @return logits {@code [N, classes, H', W']}, owned by the caller (free them with
-     *         {@link Tensors#release} when done, or leave them to the garbage collector; in
+     *         {@link BufferPool#release} when done, or leave them to the garbage collector; in
      *         training, not before backward)
      */
     public INDArray forward(INDArray x, Mode mode) {

@@ -5,7 +5,7 @@ import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.runtime.UNetRuntime;
 import io.github.unet4j.train.checkpoint.Checkpoint;
-import io.github.unet4j.train.data.Normalization;
+import io.github.unet4j.core.infer.Normalization;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
@@ -38,7 +38,7 @@ public final class IsbiPredict {
         Path data = Path.of(args.length > 2 ? args[2] : "data/isbi2012");
         for (Path slice : ImageIo.listImages(data.resolve("test"))) {
             GrayImage image = ImageIo.read(slice);
-            float[][] p = tiler.predict(new float[][] {norm.apply(image)}, image.width(), image.height());
+            float[][] p = tiler.predict(new float[][] {norm.apply(image.pixels())}, image.width(), image.height());
             String name = slice.getFileName().toString().replaceAll("\\.\\w+$", ".tif");
             ImageIo.write(new GrayImage(image.width(), image.height(), p[1], BitDepth.FLOAT32), out.resolve(name));
         }

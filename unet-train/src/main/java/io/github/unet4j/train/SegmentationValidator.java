@@ -39,6 +39,11 @@ public final class SegmentationValidator implements Validator {
 
     @Override
     public Map<String, Double> validate(UNet network) {
+        if (network.config().classes() != 2) {
+            throw new IllegalArgumentException("SegmentationValidator: reports the ISBI membrane/cell scores of a "
+                    + "2-class network, this one has " + network.config().classes() + " classes; validate it with "
+                    + "a Validator of your own (per-class IoU and Dice are in train.metrics)");
+        }
         OverlapTile tiler = new OverlapTile(UNetTileModel.of(network, inputTile), batchSize);
         double pixel = 0;
         double rand = 0;

@@ -1,6 +1,6 @@
 package io.github.unet4j.train;
 
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.init.Seeds;
 import io.github.unet4j.core.runtime.NativeGarbage;
@@ -119,7 +119,7 @@ public final class Trainer {
             checkpoint(last);
         }
         listeners.forEach(l -> l.onTrainingEnd(last));
-        Tensors.trimPool(); // the step's buffers, kept for reuse between steps
+        BufferPool.trimPool(); // the step's buffers, kept for reuse between steps
         return losses;
     }
 

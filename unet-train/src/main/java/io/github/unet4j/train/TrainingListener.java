@@ -48,4 +48,32 @@ public interface TrainingListener {
     /** @param step the last step done */
     default void onTrainingEnd(long step) {
     }
+
+    /**
+     * @param f what to do after each step
+     * @return a listener of steps only: {@code trainer.addListener(TrainingListener.onStep(r -> ...))}
+     */
+    static TrainingListener onStep(java.util.function.Consumer<StepResult> f) {
+        java.util.Objects.requireNonNull(f, "f");
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepResult result) {
+                f.accept(result);
+            }
+        };
+    }
+
+    /**
+     * @param f what to do after each validation, given the step and the metrics
+     * @return a listener of validations only
+     */
+    static TrainingListener onValidation(java.util.function.BiConsumer<Long, Map<String, Double>> f) {
+        java.util.Objects.requireNonNull(f, "f");
+        return new TrainingListener() {
+            @Override
+            public void onValidation(long step, Map<String, Double> metrics) {
+                f.accept(step, metrics);
+            }
+        };
+    }
 }

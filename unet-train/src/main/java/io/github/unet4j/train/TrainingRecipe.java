@@ -3,10 +3,10 @@ package io.github.unet4j.train;
 import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.infer.Normalization;
 import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.data.LabelledImages;
-import io.github.unet4j.train.data.Normalization;
 import io.github.unet4j.train.data.TileSampler;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
 import io.github.unet4j.train.optim.Adam;
@@ -165,7 +165,7 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
      */
     public Trainer trainer(UNet net, Optimizer opt, LabelledImages train, LabelledImages held, Path checkpoint,
             Map<String, String> metadata) {
-        Normalization norm = Normalization.fit(train.images());
+        Normalization norm = train.normalization();
         TileSampler sampler = new TileSampler(train.samples(norm, weightMap), network, tile,
                 new Augmenter(AugmentConfig.defaults()));
         boolean validate = held.size() > 0 && validateEvery > 0;

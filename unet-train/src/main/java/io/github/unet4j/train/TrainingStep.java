@@ -1,7 +1,7 @@
 package io.github.unet4j.train;
 
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.runtime.Workspaces;
 import io.github.unet4j.train.data.Batch;
@@ -70,11 +70,11 @@ public final class TrainingStep {
                 network.clearCache();
                 return r.value();
             }
-            Tensors.release(network.backward(r.gradient()));
+            BufferPool.release(network.backward(r.gradient()));
             optimizer.step();
             return r.value();
         } finally {
-            Tensors.release(logits);
+            BufferPool.release(logits);
         }
     }
 

@@ -201,4 +201,18 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("input tile 50") && e.getMessage().contains("nearest valid sizes"),
                 e.getMessage());
     }
+
+    @Test
+    void aLambdaListensToStepsAndTheIsbiValidatorRefusesAThreeClassNetwork() {
+        UNet n = net(1);
+        List<Long> seen = new ArrayList<>();
+        new Trainer(n, new WeightedCrossEntropy(), new Adam(n.parameters(), AdamConfig.defaults()), sampler(),
+                TrainerConfig.of(3, 1)).addListener(TrainingListener.onStep(r -> seen.add(r.step()))).train();
+        assertEquals(List.of(1L, 2L, 3L), seen);
+        UNet three = new UNet(n.config().withClasses(3), DataType.FLOAT, 1);
+        SegmentationValidator v = new SegmentationValidator(List.of(Blobs.twoTouchingDiscs(48, 1)),
+                n.config().validInputSizeAtLeast(52), 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.validate(three));
+        assertTrue(e.getMessage().contains("this one has 3 classes"), e.getMessage());
+    }
 }

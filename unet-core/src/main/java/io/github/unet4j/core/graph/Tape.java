@@ -9,7 +9,7 @@ import io.github.unet4j.core.MultiInputLayer;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.ops.NativeOps;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +45,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       block with a layer that is not {@linkplain Layer#recomputable() recomputable} (dropout) is
  *       kept whole.</li>
  * </ul>
- * Freed arrays go back to {@link Tensors}' pool. One training forward, then at most one backward;
+ * Freed arrays go back to {@link BufferPool}' pool. One training forward, then at most one backward;
  * a forward first drops what an earlier training forward left.
  */
 public final class Tape implements Layer {
@@ -319,7 +319,7 @@ public final class Tape implements Layer {
      *
      * @param mode   TRAIN keeps what backward needs; INFER frees each value once used
      * @param inputs the inputs, the caller's
-     * @return the output, the caller's (free it with {@link Tensors#release} or leave it to the
+     * @return the output, the caller's (free it with {@link BufferPool#release} or leave it to the
      *         garbage collector; in training, not before backward)
      */
     public INDArray forward(Mode mode, INDArray... inputs) {
@@ -413,7 +413,7 @@ public final class Tape implements Layer {
         }
         for (int k = 0; k < saved.length; k++) {
             buffers.get(k).value().assign(saved[k]);
-            Tensors.release(saved[k]);
+            BufferPool.release(saved[k]);
         }
     }
 
@@ -542,24 +542,24 @@ public final class Tape implements Layer {
         /** Frees an array no slot holds any more, unless a live array shares its memory. */
         void free(INDArray a) {
             if (a != null && !shared(a)) {
-                Tensors.releaseMemory(a);
+                BufferPool.releaseMemory(a);
             }
         }
 
         /** Whether an array in a slot, or one of the caller's, shares a's memory. */
         boolean shared(INDArray a) {
             for (INDArray v : values) {
-                if (v != null && Tensors.sameMemory(v, a)) {
+                if (v != null && BufferPool.sameMemory(v, a)) {
                     return true;
                 }
             }
             for (Grad g : grads) {
-                if (g != null && Tensors.sameMemory(g.array(), a)) {
+                if (g != null && BufferPool.sameMemory(g.array(), a)) {
                     return true;
                 }
             }
             for (INDArray c : callers) {
-                if (Tensors.sameMemory(c, a)) {
+                if (BufferPool.sameMemory(c, a)) {
                     return true;
                 }
             }
@@ -571,7 +571,7 @@ public final class Tape implements Layer {
             if (!g.isWindow()) {
                 return g.array();
             }
-            INDArray z = Tensors.allocate(g.array().dataType(), g.shape()).assign(0);
+            INDArray z = BufferPool.allocate(g.array().dataType(), g.shape()).assign(0);
             g.region(z).assign(g.array());
             free(g.array());
             return z;
@@ -598,8 +598,8 @@ public final class Tape implements Layer {
                 other = c;
             }
             INDArray target = whole.array();
-            if (shared(target) || Tensors.sameMemory(target, other.array())) {
-                target = Tensors.allocate(target.dataType(), target.shape()).assign(target);
+            if (shared(target) || BufferPool.sameMemory(target, other.array())) {
+                target = BufferPool.allocate(target.dataType(), target.shape()).assign(target);
             }
             NativeOps.addInto(other.isWindow() ? other.region(target) : target, other.array());
             grads[v] = Grad.of(target);

@@ -1,7 +1,7 @@
 package io.github.unet4j.core.infer;
 
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.ops.Softmax;
@@ -61,7 +61,7 @@ public final class UNetTileModel implements TileModel {
     public INDArray apply(INDArray tiles) {
         INDArray logits = network.forward(tiles.castTo(network.dataType()), Mode.INFER);
         INDArray p = Softmax.probabilities(logits);
-        Tensors.release(logits, p);
+        BufferPool.release(logits, p);
         long crop = (p.size(2) - outputTile) / 2;
         if (crop == 0) {
             return p;

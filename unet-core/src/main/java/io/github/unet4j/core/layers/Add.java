@@ -5,7 +5,7 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.MultiInputLayer;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -47,7 +47,7 @@ public final class Add implements MultiInputLayer {
     public INDArray forward(Mode mode, INDArray... inputs) {
         outputShape(inputs[0].shape(), inputs[1].shape());
         trained = mode == Mode.TRAIN;
-        INDArray y = Tensors.allocate(inputs[0].dataType(), inputs[0].shape()).assign(inputs[0]);
+        INDArray y = BufferPool.allocate(inputs[0].dataType(), inputs[0].shape()).assign(inputs[0]);
         return y.addi(inputs[1]);
     }
 

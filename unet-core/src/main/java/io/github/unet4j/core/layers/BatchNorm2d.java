@@ -5,7 +5,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.ops.NativeOps;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -92,8 +92,8 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public void clearCache() {
-        Tensors.release(batchMean);
-        Tensors.release(batchVar);
+        BufferPool.release(batchMean);
+        BufferPool.release(batchVar);
         input = null;
         batchMean = null;
         batchVar = null;
@@ -107,7 +107,7 @@ public final class BatchNorm2d implements Layer {
         gamma.accumulate(g[3]);
         beta.accumulate(g[4]);
         for (int i = 1; i < g.length; i++) {
-            Tensors.release(g[i]);
+            BufferPool.release(g[i]);
         }
         clearCache();
         return g[0];

@@ -4,7 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -82,14 +82,14 @@ public final class BilinearUpsample2d implements Layer {
         // Along W: [N*C*H, W] x [W, W'].
         INDArray xc = x.dup('c');
         INDArray t = xc.reshape('c', n * c * h, w).mmul(mw.transpose());
-        Tensors.release(xc);
+        BufferPool.release(xc);
         // Along H: bring H to the front, [H, N*C*W'], then [H', H] x [H, N*C*W'].
         INDArray th = t.reshape('c', n * c, h, w2).permute(1, 0, 2).dup('c');
-        Tensors.release(t);
+        BufferPool.release(t);
         INDArray m = mh.mmul(th.reshape('c', h, n * c * w2));
-        Tensors.release(th);
+        BufferPool.release(th);
         INDArray y = m.reshape('c', h2, n * c, w2).permute(1, 0, 2).dup('c');
-        Tensors.release(m);
+        BufferPool.release(m);
         return y.reshape('c', n, c, h2, w2);
     }
 

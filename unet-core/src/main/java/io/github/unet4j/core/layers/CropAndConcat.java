@@ -8,7 +8,7 @@ import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.MultiInputLayer;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -81,8 +81,8 @@ public final class CropAndConcat implements MultiInputLayer {
         long cs = skip.size(1);
         long[] o = offset(skip.shape(), up.size(2), up.size(3));
         INDArray cropped = skip.get(all(), all(), interval(o[2], o[2] + up.size(2)), interval(o[3], o[3] + up.size(3)));
-        // Into one allocated array (reused memory, see Tensors): two strided copies, no temporaries.
-        INDArray out = Tensors.allocate(up.dataType(), shape);
+        // Into one allocated array (reused memory, see BufferPool): two strided copies, no temporaries.
+        INDArray out = BufferPool.allocate(up.dataType(), shape);
         out.get(all(), interval(0, cs), all(), all()).assign(cropped);
         out.get(all(), interval(cs, shape[1]), all(), all()).assign(up);
         return out;
@@ -100,7 +100,7 @@ public final class CropAndConcat implements MultiInputLayer {
         }
         long cs = skipShape[1];
         INDArray gSkipView = gradOut.get(all(), interval(0, cs), all(), all());
-        INDArray gSkip = Tensors.allocate(gradOut.dataType(), gSkipView.shape()).assign(gSkipView);
+        INDArray gSkip = BufferPool.allocate(gradOut.dataType(), gSkipView.shape()).assign(gSkipView);
         INDArray gUp = gradOut.get(all(), interval(cs, gradOut.size(1)), all(), all());
         Grad[] g = {Grad.window(gSkip, skipShape, offset(skipShape, gradOut.size(2), gradOut.size(3))), Grad.of(gUp)};
         skipShape = null;

@@ -4,7 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,9 +80,9 @@ public final class Dropout implements Layer {
         INDArray uCast = u.castTo(x.dataType());
         INDArray keep = uCast.gte(p);
         mask = keep.castTo(x.dataType()).muli(1.0 / (1.0 - p));
-        Tensors.release(uCast, u);
-        Tensors.release(u);
-        Tensors.release(keep, mask);
+        BufferPool.release(uCast, u);
+        BufferPool.release(u);
+        BufferPool.release(keep, mask);
         return x.mul(mask);
     }
 
@@ -110,7 +110,7 @@ public final class Dropout implements Layer {
 
     @Override
     public void clearCache() {
-        Tensors.release(mask);
+        BufferPool.release(mask);
         mask = null;
     }
 }

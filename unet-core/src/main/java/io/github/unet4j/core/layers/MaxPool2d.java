@@ -4,7 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.ops.NativeOps;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -53,7 +53,7 @@ public final class MaxPool2d implements Layer {
     public INDArray forward(INDArray x, Mode mode) {
         long[] outShape = outputShape(x.shape());
         input = mode == Mode.TRAIN ? x : null;
-        INDArray y = Tensors.allocate(x.dataType(), outShape);
+        INDArray y = BufferPool.allocate(x.dataType(), outShape);
         NativeOps.maxPool2dInto(x, K, y);
         return y;
     }
@@ -61,7 +61,7 @@ public final class MaxPool2d implements Layer {
     @Override
     public INDArray backward(INDArray gradOut) {
         INDArray x = Cache.require(input, "MaxPool2d '" + name + "'");
-        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
+        INDArray dx = BufferPool.allocate(x.dataType(), x.shape());
         NativeOps.maxPool2dBackwardInto(x, gradOut, K, dx);
         input = null;
         return dx;

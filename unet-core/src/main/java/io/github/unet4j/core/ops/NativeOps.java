@@ -2,7 +2,7 @@ package io.github.unet4j.core.ops;
 
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * without platform helpers), so that a layer's forward and backward read like its maths.
  * Layout is always NCHW; weights are in PyTorch's layouts (wFormat 1): convolution
  * {@code [oC, iC, kH, kW]}, transposed convolution {@code [iC, oC, kH, kW]}. Outputs come from
- * {@link Tensors#allocate}; temporaries are freed here.
+ * {@link BufferPool#allocate}; temporaries are freed here.
  */
 public final class NativeOps {
     private static final int NCHW = 0;
@@ -32,7 +32,7 @@ public final class NativeOps {
         return new int[] {k, k, stride, stride, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, NCHW, W_FORMAT_OIHW};
     }
 
-    /** Runs an op with its outputs from {@link Tensors#allocate} (reused buffers, see there). */
+    /** Runs an op with its outputs from {@link BufferPool#allocate} (reused buffers, see there). */
     public static INDArray[] exec(String op, int[] iArgs, double[] tArgs, INDArray... inputs) {
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(inputs).addIntegerArguments(iArgs);
         if (tArgs.length > 0) {
@@ -40,7 +40,7 @@ public final class NativeOps {
         }
         DynamicCustomOp custom = b.build();
         for (LongShapeDescriptor d : custom.calculateOutputShape()) {
-            custom.addOutputArgument(Tensors.allocate(d.dataType(), d.getShape()));
+            custom.addOutputArgument(BufferPool.allocate(d.dataType(), d.getShape()));
         }
         return Nd4j.exec(custom);
     }
@@ -61,12 +61,12 @@ public final class NativeOps {
             target.addi(g);
             return;
         }
-        INDArray sum = Tensors.allocate(target.dataType(), target.shape()).assign(target);
-        INDArray add = contiguous(g) ? g : Tensors.allocate(g.dataType(), g.shape()).assign(g);
+        INDArray sum = BufferPool.allocate(target.dataType(), target.shape()).assign(target);
+        INDArray add = contiguous(g) ? g : BufferPool.allocate(g.dataType(), g.shape()).assign(g);
         target.assign(sum.addi(add));
-        Tensors.release(sum);
+        BufferPool.release(sum);
         if (add != g) {
-            Tensors.release(add);
+            BufferPool.release(add);
         }
     }
 
@@ -109,7 +109,7 @@ public final class NativeOps {
      */
     public static INDArray conv2d(INDArray x, INDArray w, INDArray b, int k, Padding padding) {
         long[] outShape = convOutput(x.shape(), w.size(0), k, padding);
-        INDArray y = Tensors.allocate(x.dataType(), outShape);
+        INDArray y = BufferPool.allocate(x.dataType(), outShape);
         for (RowBands.Band band : convBands(x.shape(), outShape, w, padding)) {
             execInto("conv2d", convArgs(k, 1, padding), present(convInputRows(x, band, k), w, b),
                     RowBands.rows(y, band.from(), band.to()));
@@ -139,9 +139,9 @@ public final class NativeOps {
             Padding padding) {
         INDArray w = weight.value();
         INDArray b = bias == null ? null : bias.value();
-        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
-        INDArray dw = Tensors.allocate(w.dataType(), w.shape());
-        INDArray db = b == null ? null : Tensors.allocate(b.dataType(), b.shape());
+        INDArray dx = BufferPool.allocate(x.dataType(), x.shape());
+        INDArray dw = BufferPool.allocate(w.dataType(), w.shape());
+        INDArray db = b == null ? null : BufferPool.allocate(b.dataType(), b.shape());
         List<RowBands.Band> bands = convBands(x.shape(), gradOut.shape(), w, padding);
         INDArray scratch = bands.size() > 1 ? RowBands.scratch(x, bands, k - 1) : null;
         for (RowBands.Band band : bands) {
@@ -159,9 +159,9 @@ public final class NativeOps {
             }
             accumulate(weight, bias, dw, db);
         }
-        Tensors.release(scratch);
-        Tensors.release(dw);
-        Tensors.release(db);
+        BufferPool.release(scratch);
+        BufferPool.release(dw);
+        BufferPool.release(db);
         return dx;
     }
 
@@ -195,7 +195,7 @@ public final class NativeOps {
      */
     public static INDArray deconv2d(INDArray x, INDArray w, INDArray b, int k) {
         long[] outShape = {x.size(0), w.size(1), x.size(2) * k, x.size(3) * k};
-        INDArray y = Tensors.allocate(x.dataType(), outShape);
+        INDArray y = BufferPool.allocate(x.dataType(), outShape);
         for (RowBands.Band band : deconvBands(x.shape(), outShape, w, k)) {
             execInto("deconv2d", convArgs(k, k, Padding.VALID), present(RowBands.rows(x, band.from(), band.to()), w, b),
                     RowBands.rows(y, band.from() * k, band.to() * k));
@@ -216,17 +216,17 @@ public final class NativeOps {
     public static INDArray deconv2dBackward(INDArray x, INDArray gradOut, Parameter weight, Parameter bias, int k) {
         INDArray w = weight.value();
         INDArray b = bias == null ? null : bias.value();
-        INDArray dx = Tensors.allocate(x.dataType(), x.shape());
-        INDArray dw = Tensors.allocate(w.dataType(), w.shape());
-        INDArray db = b == null ? null : Tensors.allocate(b.dataType(), b.shape());
+        INDArray dx = BufferPool.allocate(x.dataType(), x.shape());
+        INDArray dw = BufferPool.allocate(w.dataType(), w.shape());
+        INDArray db = b == null ? null : BufferPool.allocate(b.dataType(), b.shape());
         for (RowBands.Band band : deconvBands(x.shape(), gradOut.shape(), w, k)) {
             execInto("deconv2d_bp", convArgs(k, k, Padding.VALID), present(RowBands.rows(x, band.from(), band.to()), w,
                     b, RowBands.rows(gradOut, band.from() * k, band.to() * k)),
                     present(RowBands.rows(dx, band.from(), band.to()), dw, db));
             accumulate(weight, bias, dw, db);
         }
-        Tensors.release(dw);
-        Tensors.release(db);
+        BufferPool.release(dw);
+        BufferPool.release(db);
         return dx;
     }
 
@@ -279,7 +279,7 @@ public final class NativeOps {
 
     /** dL/dx = dL/dy where y = relu(x) &gt; 0, else 0, into a new array. */
     public static INDArray reluBackward(INDArray y, INDArray gradOut) {
-        return reluBackwardInto(y, gradOut, Tensors.allocate(y.dataType(), y.shape()));
+        return reluBackwardInto(y, gradOut, BufferPool.allocate(y.dataType(), y.shape()));
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.github.unet4j.core.ops;
 
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,7 +118,7 @@ public final class RowBands {
         for (Band band : bands) {
             rows = Math.max(rows, Math.min(a.size(2), band.to() + extra) - band.from());
         }
-        return Tensors.allocate(a.dataType(), a.size(0) * a.size(1) * rows * a.size(3));
+        return BufferPool.allocate(a.dataType(), a.size(0) * a.size(1) * rows * a.size(3));
     }
 
     /** @return a contiguous C-order array of the given shape over the start of the flat array */

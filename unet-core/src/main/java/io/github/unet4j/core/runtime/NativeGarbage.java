@@ -4,7 +4,7 @@ package io.github.unet4j.core.runtime;
  * Runs the garbage collector at most once a second between units of work (training steps,
  * inference batches), because ND4J frees the small native allocations behind every op call (op
  * contexts, shape descriptors: a few kilobytes each) only when their Java objects are
- * collected, and with the network's big arrays managed explicitly (see {@code core.Tensors})
+ * collected, and with the network's big arrays managed explicitly (see {@code core.BufferPool})
  * the Java heap fills too slowly for that to happen on its own.
  *
  * <p>Without it a training loop's resident memory grows by megabytes a step; a collection of

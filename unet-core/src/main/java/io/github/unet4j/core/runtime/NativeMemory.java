@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * variables {@code MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_ARENA_MAX=2}).
  *
  * <p>Why: the network's large arrays (parameters, and the pooled activations and gradients of
- * {@code core.Tensors}) live as long as training; the native ops' temporaries (oneDNN's
+ * {@code core.BufferPool}) live as long as training; the native ops' temporaries (oneDNN's
  * reorders into its blocked layout) are allocated and freed inside each op call, at most a few
  * MB each because the largest ops run over row bands ({@code core.ops.RowBands}). By default
  * glibc raises its mmap threshold as large blocks are freed, so both kinds end up interleaved in

@@ -1,6 +1,6 @@
 package io.github.unet4j.core.runtime;
 
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.ops.RowBands;
 
 /**
@@ -14,7 +14,7 @@ import io.github.unet4j.core.ops.RowBands;
  *                      changes when the environment sets malloc's variables
  * @param bandBytes     input plus output bytes one call of a banded convolution touches at most
  *                      ({@link RowBands}); {@code Long.MAX_VALUE} for one call per op
- * @param pooling       reuse released array buffers ({@link Tensors}); false frees them at once, so
+ * @param pooling       reuse released array buffers ({@link BufferPool}); false frees them at once, so
  *                      that a use after release fails (for tests)
  */
 public record RuntimeSettings(boolean selectBackend, boolean tuneMalloc, long bandBytes, boolean pooling) {
@@ -32,7 +32,7 @@ public record RuntimeSettings(boolean selectBackend, boolean tuneMalloc, long ba
      *         system properties {@code unet4j.bandBytes} and {@code unet4j.pool})
      */
     public static RuntimeSettings defaults() {
-        return new RuntimeSettings(true, true, RowBands.bandBytes(), Tensors.pooling());
+        return new RuntimeSettings(true, true, RowBands.bandBytes(), BufferPool.pooling());
     }
 
     /**

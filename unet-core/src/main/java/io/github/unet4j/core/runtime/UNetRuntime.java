@@ -1,6 +1,6 @@
 package io.github.unet4j.core.runtime;
 
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.ops.RowBands;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -49,10 +49,10 @@ public final class UNetRuntime {
         }
         String build = settings.selectBackend() ? NativeBackend.select() : "";
         RowBands.setBandBytes(settings.bandBytes());
-        Tensors.setPooling(settings.pooling());
+        BufferPool.setPooling(settings.pooling());
         applied = settings;
         String d = "native build " + (build.isEmpty() ? "(JavaCPP's default)" : build) + "; " + NativeMemory.describe()
-                + "; " + bands() + "; buffer pooling " + (Tensors.pooling() ? "on" : "off");
+                + "; " + bands() + "; buffer pooling " + (BufferPool.pooling() ? "on" : "off");
         LOG.debug("unet4j runtime set up: {}", d);
         return d;
     }
@@ -73,6 +73,6 @@ public final class UNetRuntime {
      */
     public static String describe() {
         return NativeBackend.describe() + "; " + NativeMemory.describe() + "; " + bands() + "; buffer pooling "
-                + (Tensors.pooling() ? "on" : "off");
+                + (BufferPool.pooling() ? "on" : "off");
     }
 }

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J workspace, so that its small temporary arrays come from one buffer reused every time
  * instead of fresh off-heap memory that is freed only when the garbage collector runs. The
  * network's own arrays do not go there: {@code UNet} runs outside any workspace and frees them
- * itself as they die (see {@code core.Tensors}), which a workspace cannot do before its end.
+ * itself as they die (see {@code core.BufferPool}), which a workspace cannot do before its end.
  *
  * <p>Everything created inside is invalid afterwards: results must be read out (to Java values
  * or arrays) before returning, and long-lived arrays (parameters, gradients, optimiser state,

@@ -12,7 +12,7 @@ import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.blocks.BlockFactory;
@@ -71,14 +71,14 @@ class UserBlockTest {
             shape = mode == Mode.TRAIN ? in[0].shape() : null;
             INDArray view = in[0].get(NDArrayIndex.all(), NDArrayIndex.all(),
                     NDArrayIndex.interval(o[2], o[2] + out[2]), NDArrayIndex.interval(o[3], o[3] + out[3]));
-            return Tensors.allocate(view.dataType(), out).assign(view);
+            return BufferPool.allocate(view.dataType(), out).assign(view);
         }
 
         @Override
         public Grad[] backward(INDArray gradOut) {
             Grad window = Grad.window(gradOut, shape, offset(shape, gradOut.shape()));
             // The second input only lends its size.
-            Grad none = Grad.of(Tensors.allocate(gradOut.dataType(), gradOut.shape()).assign(0));
+            Grad none = Grad.of(BufferPool.allocate(gradOut.dataType(), gradOut.shape()).assign(0));
             return new Grad[] {window, none};
         }
 

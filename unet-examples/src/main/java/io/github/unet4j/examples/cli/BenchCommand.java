@@ -1,7 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Activations;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.core.runtime.NativeMemory;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
 
     /**
-     * Untimed training steps first: the network's buffer pool (core.Tensors) settles over the
+     * Untimed training steps first: the network's buffer pool (core.BufferPool) settles over the
      * first two or three steps, after which every step reuses it; training runs thousands.
      */
     private static final int TRAIN_WARMUPS = 3;
@@ -130,12 +130,12 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchReport.Row> rows = new ArrayList<>();
         progress(err, "main configuration " + label(main, tile));
         rows.add(measure(main, tile, rounds, err));
-        Tensors.trimPool();
+        BufferPool.trimPool();
         gc();
         if (!onlyMain) {
             progress(err, "smaller configuration " + label(small, smallTile));
             rows.add(measure(small, smallTile, smallRounds, err));
-            Tensors.trimPool();
+            BufferPool.trimPool();
             gc();
         }
         String overlapLine = overlapTile ? OverlapTileBench.run(main, tile, batch, imageSize, rounds, repeats,
@@ -193,13 +193,13 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchReport.Row measure(UNetConfig config, int size, int roundCount, PrintWriter err) {
         BenchSession s = new BenchSession(config, size, batch, activations);
         progress(err, "  warm-up: training steps (at least " + TRAIN_WARMUPS + " and " + warmupSeconds + " s)");
-        Tensors.resetPeak();
+        BufferPool.resetPeak();
         long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
         for (int steps = 0; steps < TRAIN_WARMUPS || System.nanoTime() < warmupEnd; steps++) {
             s.trainStep();
         }
         long peakKb = ProcessMemory.now().peakKb();
-        long inUse = Tensors.peakInUseBytes();
+        long inUse = BufferPool.peakInUseBytes();
         List<ConvFloor.Site> sites = ConvFloor.sites(s.net, s.x.shape());
         double[] train = new double[roundCount];
         double[] forward = new double[roundCount];
@@ -219,7 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            Tensors.release(flush);
+            BufferPool.release(flush);
         }
         BenchReport.Cold c = cold == null ? null : new BenchReport.Cold(new BenchReport.Measured(train,
                 cold.train()), new BenchReport.Measured(forward, cold.forward()), cold.perSite(sites));

@@ -2,7 +2,7 @@ package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.Mode;
-import io.github.unet4j.core.Tensors;
+import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.runtime.NativeGarbage;
@@ -58,7 +58,7 @@ final class BenchSession {
         Workspaces.run("unet4j-inference", () -> {
             INDArray logits = net.forward(x, Mode.INFER);
             double sum = logits.sumNumber().doubleValue();
-            Tensors.release(logits);
+            BufferPool.release(logits);
             return sum;
         });
     }

@@ -8,7 +8,7 @@ import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.checkpoint.Checkpoint;
-import io.github.unet4j.train.data.Normalization;
+import io.github.unet4j.core.infer.Normalization;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
@@ -88,7 +88,7 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < images.images().size(); i++) {
             GrayImage g = images.images().get(i);
             String name = images.names().get(i);
-            float[][] p = tiler.predict(new float[][] {norm.apply(g)}, g.width(), g.height());
+            float[][] p = tiler.predict(new float[][] {norm.apply(g.pixels())}, g.width(), g.height());
             float[] cell = p[1];
             int[] labels = OverlapTile.argmax(p);
             for (int k = 0; k < labels.length; k++) {

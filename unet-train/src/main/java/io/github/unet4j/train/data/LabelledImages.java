@@ -1,5 +1,7 @@
 package io.github.unet4j.train.data;
 
+import io.github.unet4j.core.infer.Normalization;
+
 import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
@@ -89,6 +91,18 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
     }
 
     /**
+     * @return the mean and standard deviation of these images' values scaled to [0, 1] by the
+     *         first image's bit depth
+     * @throws IllegalArgumentException if there are no images
+     */
+    public Normalization normalization() {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("Normalization: no images to fit");
+        }
+        return Normalization.fit(images.stream().map(GrayImage::pixels).toList(), images.get(0).depth().maxValue());
+    }
+
+    /**
      * @param norm    input normalisation
      * @param weights the weight map configuration, or null for no weight map (all ones)
      * @return one single-channel sample per image
@@ -98,7 +112,7 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         for (int i = 0; i < size(); i++) {
             GrayImage g = images.get(i);
             float[] w = weights == null ? null : WeightMap.fromBinary(labels.get(i), g.width(), g.height(), 1, weights);
-            out.add(Sample.of(norm.apply(g), labels.get(i), w, g.width(), g.height()));
+            out.add(Sample.of(norm.apply(g.pixels()), labels.get(i), w, g.width(), g.height()));
         }
         return out;
     }

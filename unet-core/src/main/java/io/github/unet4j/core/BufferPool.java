@@ -33,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * workspace is open, {@link #allocate} allocates in it, as ND4J would. The pool is per thread;
  * {@link #trimPool()} returns its idle buffers to the system.
  */
-public final class Tensors {
+public final class BufferPool {
     /** Idle buffers by type and length, and the buffers lent out (by address) with the length asked for. */
     private static final class Pool {
         final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> free = new EnumMap<>(DataType.class);
@@ -71,7 +71,7 @@ public final class Tensors {
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
     private static volatile boolean pooling = !"false".equals(System.getProperty("unet4j.pool"));
 
-    private Tensors() {
+    private BufferPool() {
     }
 
     /**

@@ -19,20 +19,20 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The buffer pool behind the network's arrays: reuse, slack, what is never pooled, accounting. */
-class TensorsTest {
+class BufferPoolTest {
     private boolean wasPooling;
 
     @BeforeEach
     void pooling() {
         wasPooling = !"false".equals(System.getProperty("unet4j.pool"));
-        Tensors.setPooling(true);
-        Tensors.trimPool();
+        BufferPool.setPooling(true);
+        BufferPool.trimPool();
     }
 
     @AfterEach
     void restore() {
-        Tensors.trimPool();
-        Tensors.setPooling(wasPooling);
+        BufferPool.trimPool();
+        BufferPool.setPooling(wasPooling);
     }
 
     private static long address(INDArray a) {
@@ -41,87 +41,87 @@ class TensorsTest {
 
     @Test
     void aReleasedBufferServesTheNextArrayOfTheSameTypeAndLength() {
-        INDArray a = Tensors.allocate(DataType.FLOAT, 2, 3, 4);
+        INDArray a = BufferPool.allocate(DataType.FLOAT, 2, 3, 4);
         long addr = address(a);
-        Tensors.release(a);
-        assertEquals(24 * 4, Tensors.pooledBytes());
-        INDArray b = Tensors.allocate(DataType.FLOAT, 4, 6);
+        BufferPool.release(a);
+        assertEquals(24 * 4, BufferPool.pooledBytes());
+        INDArray b = BufferPool.allocate(DataType.FLOAT, 4, 6);
         assertEquals(addr, address(b), "same buffer, new shape");
-        assertEquals(0, Tensors.pooledBytes());
+        assertEquals(0, BufferPool.pooledBytes());
         b.assign(7);
         assertEquals(7 * 24, b.sumNumber().doubleValue(), 0);
-        INDArray c = Tensors.allocate(DataType.DOUBLE, 24);
+        INDArray c = BufferPool.allocate(DataType.DOUBLE, 24);
         assertNotEquals(addr, address(c), "another type never shares");
     }
 
     @Test
     void aLongerBufferServesWithinTheSlackOrWhenThePoolIsFull() {
         // Millions of floats: arrays other tests of this thread left lent are small beside them.
-        INDArray big = Tensors.allocate(DataType.FLOAT, 5_000_000);
-        INDArray a = Tensors.allocate(DataType.FLOAT, 1_000_000);
+        INDArray big = BufferPool.allocate(DataType.FLOAT, 5_000_000);
+        INDArray a = BufferPool.allocate(DataType.FLOAT, 1_000_000);
         long addr = address(a);
-        Tensors.release(a);
+        BufferPool.release(a);
         // Room to grow (in use + idle + new within the most ever in use + slack): new memory.
-        INDArray small = Tensors.allocate(DataType.FLOAT, 100_000);
+        INDArray small = BufferPool.allocate(DataType.FLOAT, 100_000);
         assertNotEquals(addr, address(small));
-        Tensors.release(small);
-        INDArray close = Tensors.allocate(DataType.FLOAT, 950_000); // 5% shorter: served
+        BufferPool.release(small);
+        INDArray close = BufferPool.allocate(DataType.FLOAT, 950_000); // 5% shorter: served
         assertEquals(addr, address(close));
         assertEquals(950_000, close.length());
         close.assign(1);
         assertEquals(950_000, close.sumNumber().doubleValue(), 0);
-        Tensors.release(close);
-        assertEquals((1_000_000 + 100_000) * 4, Tensors.pooledBytes(), "the whole buffer goes back");
+        BufferPool.release(close);
+        assertEquals((1_000_000 + 100_000) * 4, BufferPool.pooledBytes(), "the whole buffer goes back");
         long bigAddr = address(big);
-        Tensors.release(big);
+        BufferPool.release(big);
         // No room to grow: the shortest idle buffer that is long enough serves (up to 8x as long).
-        INDArray half = Tensors.allocate(DataType.FLOAT, 3_000_000);
+        INDArray half = BufferPool.allocate(DataType.FLOAT, 3_000_000);
         assertEquals(bigAddr, address(half));
-        assertEquals((1_000_000 + 100_000) * 4, Tensors.pooledBytes());
-        Tensors.release(half);
+        assertEquals((1_000_000 + 100_000) * 4, BufferPool.pooledBytes());
+        BufferPool.release(half);
     }
 
     @Test
     void viewsReshapesAndSecondReleasesAreIgnored() {
-        INDArray a = Tensors.allocate(DataType.FLOAT, 4, 5);
+        INDArray a = BufferPool.allocate(DataType.FLOAT, 4, 5);
         a.assign(3);
-        Tensors.release(a.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all()));
-        Tensors.release(a.reshape(20));
-        assertEquals(0, Tensors.pooledBytes(), "a view does not own the buffer");
+        BufferPool.release(a.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all()));
+        BufferPool.release(a.reshape(20));
+        assertEquals(0, BufferPool.pooledBytes(), "a view does not own the buffer");
         assertEquals(60, a.sumNumber().doubleValue(), 0);
-        Tensors.release(a);
-        Tensors.release(a);
-        assertEquals(20 * 4, Tensors.pooledBytes(), "pooled once");
-        INDArray b = Tensors.allocate(DataType.FLOAT, 20);
-        INDArray c = Tensors.allocate(DataType.FLOAT, 20);
+        BufferPool.release(a);
+        BufferPool.release(a);
+        assertEquals(20 * 4, BufferPool.pooledBytes(), "pooled once");
+        INDArray b = BufferPool.allocate(DataType.FLOAT, 20);
+        INDArray c = BufferPool.allocate(DataType.FLOAT, 20);
         assertNotEquals(address(b), address(c), "a buffer is never lent twice");
     }
 
     @Test
     void keptArraysAndOtherArraysAndWorkspaceArrays() {
-        INDArray a = Tensors.allocate(DataType.FLOAT, 10);
-        Tensors.release(a, a.reshape(2, 5));
-        assertEquals(0, Tensors.pooledBytes(), "shares memory with a kept array");
+        INDArray a = BufferPool.allocate(DataType.FLOAT, 10);
+        BufferPool.release(a, a.reshape(2, 5));
+        assertEquals(0, BufferPool.pooledBytes(), "shares memory with a kept array");
         INDArray plain = Nd4j.create(DataType.FLOAT, 10);
-        Tensors.release(plain);
+        BufferPool.release(plain);
         assertTrue(plain.wasClosed(), "an array not from allocate is freed");
         WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(1 << 16).build();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "tensors-test")) {
-            INDArray w = Tensors.allocate(DataType.FLOAT, 10);
+            INDArray w = BufferPool.allocate(DataType.FLOAT, 10);
             assertTrue(w.isAttached(), "inside a workspace, allocate uses it");
-            Tensors.release(w);
+            BufferPool.release(w);
             assertFalse(w.wasClosed());
         }
-        assertEquals(0, Tensors.pooledBytes());
+        assertEquals(0, BufferPool.pooledBytes());
     }
 
     @Test
     void withoutPoolingAReleasedArrayIsClosed() {
-        Tensors.setPooling(false);
-        INDArray a = Tensors.allocate(DataType.FLOAT, 10);
-        Tensors.release(a);
+        BufferPool.setPooling(false);
+        INDArray a = BufferPool.allocate(DataType.FLOAT, 10);
+        BufferPool.release(a);
         assertTrue(a.wasClosed());
-        assertEquals(0, Tensors.pooledBytes());
+        assertEquals(0, BufferPool.pooledBytes());
     }
 
     /**
@@ -134,18 +134,18 @@ class TensorsTest {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             thread.submit(() -> {
-                assertEquals(0, Tensors.peakInUseBytes(), "a new thread's pool has lent nothing");
-                INDArray a = Tensors.allocate(DataType.FLOAT, 100);
-                INDArray b = Tensors.allocate(DataType.FLOAT, 50);
-                Tensors.release(a);
-                Tensors.release(b);
-                INDArray c = Tensors.allocate(DataType.FLOAT, 95); // on a's buffer
-                assertEquals(600, Tensors.peakInUseBytes());
-                Tensors.resetPeak();
-                assertEquals(380, Tensors.peakInUseBytes(), "what is in use now: c's 95 floats");
-                Tensors.release(c);
-                Tensors.trimPool();
-                assertEquals(0, Tensors.pooledBytes());
+                assertEquals(0, BufferPool.peakInUseBytes(), "a new thread's pool has lent nothing");
+                INDArray a = BufferPool.allocate(DataType.FLOAT, 100);
+                INDArray b = BufferPool.allocate(DataType.FLOAT, 50);
+                BufferPool.release(a);
+                BufferPool.release(b);
+                INDArray c = BufferPool.allocate(DataType.FLOAT, 95); // on a's buffer
+                assertEquals(600, BufferPool.peakInUseBytes());
+                BufferPool.resetPeak();
+                assertEquals(380, BufferPool.peakInUseBytes(), "what is in use now: c's 95 floats");
+                BufferPool.release(c);
+                BufferPool.trimPool();
+                assertEquals(0, BufferPool.pooledBytes());
                 return null;
             }).get();
         } catch (ExecutionException e) {

@@ -1,13 +1,12 @@
-package io.github.unet4j.train.data;
+package io.github.unet4j.core.infer;
 
-import io.github.unet4j.train.io.GrayImage;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Gray values to network inputs: {@code (v / scale - mean) / std}, with mean and standard
  * deviation of the training images. Saved in checkpoint metadata so that prediction
- * normalises as training did.
+ * normalises as training did; unet-core holds it so that a program that only segments does.
  *
  * @param scale divides raw values first (255 for 8-bit images)
  * @param mean  mean of the scaled training values
@@ -24,19 +23,21 @@ public record Normalization(double scale, double mean, double std) {
     }
 
     /**
-     * @param images training images, all of one bit depth
-     * @return mean and standard deviation of their values scaled to [0, 1]
+     * @param images the training images' raw values, row-major
+     * @param scale  what divides the raw values first (the bit depth's largest value: 255 for
+     *               8-bit images)
+     * @return mean and standard deviation of the scaled values
+     * @throws IllegalArgumentException for no images
      */
-    public static Normalization fit(List<GrayImage> images) {
+    public static Normalization fit(List<float[]> images, double scale) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("Normalization: no images to fit");
         }
-        double scale = images.get(0).depth().maxValue();
         double sum = 0;
         double sq = 0;
         long n = 0;
-        for (GrayImage g : images) {
-            for (float v : g.pixels()) {
+        for (float[] pixels : images) {
+            for (float v : pixels) {
                 double x = v / scale;
                 sum += x;
                 sq += x * x;
@@ -49,14 +50,13 @@ public record Normalization(double scale, double mean, double std) {
     }
 
     /**
-     * @param image an image
-     * @return its normalised values, row-major
+     * @param raw an image's raw values, row-major
+     * @return its normalised values, a new array
      */
-    public float[] apply(GrayImage image) {
-        float[] p = image.pixels();
-        float[] out = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = (float) ((p[i] / scale - mean) / std);
+    public float[] apply(float[] raw) {
+        float[] out = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = (float) ((raw[i] / scale - mean) / std);
         }
         return out;
     }
