@@ -55,17 +55,10 @@ public final class MirrorPad {
      * @throws IllegalArgumentException if a size, pad or the length is wrong
      */
     public static float[] pad(float[] img, int w, int h, int top, int bottom, int left, int right) {
-        check(img == null ? -1 : img.length, w, h, top, bottom, left, right);
-        int w2 = w + left + right;
-        int h2 = h + top + bottom;
-        float[] out = new float[pixels(w2, h2)];
-        int[] cols = sourceIndices(w2, left, w);
-        for (int y = 0; y < h2; y++) {
-            int row = reflect(y - top, h) * w;
-            int o = y * w2;
-            for (int x = 0; x < w2; x++) {
-                out[o + x] = img[row + cols[x]];
-            }
+        int[] src = sources(img == null ? -1 : img.length, w, h, top, bottom, left, right);
+        float[] out = new float[src.length];
+        for (int i = 0; i < src.length; i++) {
+            out[i] = img[src[i]];
         }
         return out;
     }
@@ -84,19 +77,29 @@ public final class MirrorPad {
      * @throws IllegalArgumentException if a size, pad or the length is wrong
      */
     public static int[] pad(int[] img, int w, int h, int top, int bottom, int left, int right) {
-        check(img == null ? -1 : img.length, w, h, top, bottom, left, right);
+        int[] src = sources(img == null ? -1 : img.length, w, h, top, bottom, left, right);
+        int[] out = new int[src.length];
+        for (int i = 0; i < src.length; i++) {
+            out[i] = img[src[i]];
+        }
+        return out;
+    }
+
+    /** For each pixel of the padded image (row-major), the index of the source pixel it copies. */
+    private static int[] sources(int length, int w, int h, int top, int bottom, int left, int right) {
+        check(length, w, h, top, bottom, left, right);
         int w2 = w + left + right;
         int h2 = h + top + bottom;
-        int[] out = new int[pixels(w2, h2)];
+        int[] src = new int[pixels(w2, h2)];
         int[] cols = sourceIndices(w2, left, w);
         for (int y = 0; y < h2; y++) {
             int row = reflect(y - top, h) * w;
             int o = y * w2;
             for (int x = 0; x < w2; x++) {
-                out[o + x] = img[row + cols[x]];
+                src[o + x] = row + cols[x];
             }
         }
-        return out;
+        return src;
     }
 
     private static int pixels(int w, int h) {
