@@ -77,14 +77,4 @@ public final class TrainingStep {
             BufferPool.release(logits);
         }
     }
-
-    /** @return the network */
-    public UNet network() {
-        return network;
-    }
-
-    /** @return the optimiser */
-    public Optimizer optimizer() {
-        return optimizer;
-    }
 }

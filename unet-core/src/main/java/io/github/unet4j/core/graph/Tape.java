@@ -57,6 +57,10 @@ public final class Tape implements Layer {
     private final int values;
     /** How many nodes read each value (a node reading it twice counts once). */
     private final int[] readerCount;
+    /** Per node: the values it reads, each once (computed here, not per pass). */
+    private final int[][] distinctInputs;
+    /** Per node: the top-level block it ends if that block is recomputed, else -1. */
+    private final int[] endsRecomputed;
     /** Whether backward reads a value (its maker or a reader caches it): else training frees it early. */
     private final boolean[] neededInBackward;
     /** Whether a recomputed block reads a value made outside it: it must live until that block's backward. */
@@ -76,8 +80,10 @@ public final class Tape implements Layer {
         this.output = out.id;
         this.values = g.valueCount();
         this.readerCount = new int[values];
+        this.distinctInputs = new int[nodes.size()][];
         for (int i = 0; i < nodes.size(); i++) {
-            for (int v : distinct(nodes.get(i).inputs())) {
+            distinctInputs[i] = Arrays.stream(nodes.get(i).inputs()).distinct().toArray();
+            for (int v : distinctInputs[i]) {
                 readerCount[v]++;
             }
         }
@@ -91,6 +97,13 @@ public final class Tape implements Layer {
         this.internal = new int[scopes.size()][];
         for (int s = 0; s < scopes.size(); s++) {
             internal[s] = internalValues(scopes.get(s));
+        }
+        this.endsRecomputed = new int[nodes.size()];
+        Arrays.fill(endsRecomputed, -1);
+        for (int sc = 0; sc < scopes.size(); sc++) {
+            if (internal[sc].length > 0) {
+                endsRecomputed[scopes.get(sc).end() - 1] = sc;
+            }
         }
         this.readByRecompute = new boolean[values];
         for (int sc = 0; sc < scopes.size(); sc++) {
@@ -173,10 +186,6 @@ public final class Tape implements Layer {
             }
         }
         return false;
-    }
-
-    private static int[] distinct(int[] ids) {
-        return Arrays.stream(ids).distinct().toArray();
     }
 
     @Override
@@ -333,9 +342,10 @@ public final class Tape implements Layer {
 
     private INDArray forwardInfer(Live live) {
         int[] left = readerCount.clone();
-        for (Graph.Node n : nodes) {
-            live.values[n.output()] = n.op().forward(Mode.INFER, live.gather(n.inputs()));
-            for (int v : distinct(n.inputs())) {
+        for (int i = 0; i < nodes.size(); i++) {
+            Graph.Node n = nodes.get(i);
+            live.values[n.output()] = run(n, Mode.INFER, live);
+            for (int v : distinctInputs[i]) {
                 if (--left[v] == 0 && v != output) {
                     live.dropValue(v);
                 }
@@ -353,18 +363,15 @@ public final class Tape implements Layer {
         int[] left = readerCount.clone();
         for (int i = 0; i < nodes.size(); i++) {
             Graph.Node n = nodes.get(i);
-            live.values[n.output()] = n.op().forward(Mode.TRAIN, live.gather(n.inputs()));
-            if (live.values[n.output()] == null) {
-                throw new IllegalStateException(n.op().name() + ": forward returned null");
-            }
+            live.values[n.output()] = run(n, Mode.TRAIN, live);
             // A value no backward reads dies with its last reader's forward, as in inference.
-            for (int v : distinct(n.inputs())) {
+            for (int v : distinctInputs[i]) {
                 if (--left[v] == 0 && !neededInBackward[v] && !(recompute && readByRecompute[v]) && v != output) {
                     live.dropValue(v);
                 }
             }
-            if (recompute && n.scope() >= 0 && scopes.get(n.scope()).end() == i + 1) {
-                forgetInside(n.scope(), live);
+            if (recompute && endsRecomputed[i] >= 0) {
+                forgetInside(endsRecomputed[i], live);
             }
         }
         INDArray out = live.values[output];
@@ -373,11 +380,17 @@ public final class Tape implements Layer {
         return out;
     }
 
+    /** Runs one node's forward on the values it reads. */
+    private static INDArray run(Graph.Node n, Mode mode, Live live) {
+        INDArray y = n.op().forward(mode, live.gather(n.inputs()));
+        if (y == null) {
+            throw new IllegalStateException(n.op().name() + ": forward returned null");
+        }
+        return y;
+    }
+
     /** After a recomputed block's forward: frees its inner values and its layers' caches. */
     private void forgetInside(int scope, Live live) {
-        if (internal[scope].length == 0) {
-            return;
-        }
         for (int v : internal[scope]) {
             live.dropValue(v);
         }
@@ -397,15 +410,14 @@ public final class Tape implements Layer {
         INDArray[] saved = buffers.stream().map(b -> b.value().dup()).toArray(INDArray[]::new);
         int[] left = new int[values];
         for (int i = s.first(); i < s.end(); i++) {
-            for (int v : distinct(nodes.get(i).inputs())) {
+            for (int v : distinctInputs[i]) {
                 left[v]++;
             }
         }
         for (int i = s.first(); i < s.end(); i++) {
             Graph.Node n = nodes.get(i);
-            INDArray y = n.op().forward(Mode.TRAIN, live.gather(n.inputs()));
-            live.replaceValue(n.output(), y);
-            for (int v : distinct(n.inputs())) {
+            live.replaceValue(n.output(), run(n, Mode.TRAIN, live));
+            for (int v : distinctInputs[i]) {
                 if (--left[v] == 0 && !neededInBackward[v] && contains(internal[scope], v)) {
                     live.dropValue(v);
                 }
@@ -442,9 +454,8 @@ public final class Tape implements Layer {
         live.grads[output] = Grad.of(gradOut);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Graph.Node n = nodes.get(i);
-            if (live.recompute && n.scope() >= 0 && scopes.get(n.scope()).end() == i + 1
-                    && internal[n.scope()].length > 0) {
-                recompute(n.scope(), live);
+            if (live.recompute && endsRecomputed[i] >= 0) {
+                recompute(endsRecomputed[i], live);
             }
             Grad g = live.grads[n.output()];
             live.grads[n.output()] = null;

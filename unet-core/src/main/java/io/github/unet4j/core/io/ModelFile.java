@@ -55,12 +55,23 @@ public record ModelFile(Path source, UNetConfig config, long step, Map<String, S
      * @throws IllegalArgumentException naming this file and the first mismatch
      */
     public void loadInto(UNet network) {
+        check(network);
+        StateDict.copy(network.parameters(), network.buffers(), parameters, buffers);
+    }
+
+    /**
+     * Checks, without changing anything, that this model fits a network: every parameter and
+     * buffer by name and shape, nothing extra, then the configuration.
+     *
+     * @param network the network
+     * @throws IllegalArgumentException naming this file and the first mismatch
+     */
+    public void check(UNet network) {
         StateDict.check(network.parameters(), network.buffers(), parameters, buffers, "checkpoint " + source);
         if (!config.equals(network.config())) {
             throw new IllegalArgumentException("checkpoint " + source + ": configuration differs from the network's: "
                     + ConfigCodec.difference(config, network.config()));
         }
-        StateDict.copy(network.parameters(), network.buffers(), parameters, buffers);
     }
 
     /**

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * glibc's malloc settings for the network's native memory, applied by the examples and the
- * {@code unet} command at start-up (library users can do the same with the environment
+ * glibc's malloc settings for the network's native memory, applied by
+ * {@link UNetRuntime#setUp()} at start-up (library users can do the same with the environment
  * variables {@code MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_ARENA_MAX=2}).
  *
  * <p>Why: the network's large arrays (parameters, and the pooled activations and gradients of

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UNetRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(UNetRuntime.class);
-    private static RuntimeSettings applied;
 
     private UNetRuntime() {
     }
@@ -50,7 +49,6 @@ public final class UNetRuntime {
         String build = settings.selectBackend() ? NativeBackend.select() : "";
         RowBands.setBandBytes(settings.bandBytes());
         BufferPool.setPooling(settings.pooling());
-        applied = settings;
         String d = "native build " + (build.isEmpty() ? "(JavaCPP's default)" : build) + "; " + NativeMemory.describe()
                 + "; " + bands() + "; buffer pooling " + (BufferPool.pooling() ? "on" : "off");
         LOG.debug("unet4j runtime set up: {}", d);
@@ -60,11 +58,6 @@ public final class UNetRuntime {
     private static String bands() {
         long bands = RowBands.bandBytes();
         return bands == Long.MAX_VALUE ? "no row bands" : "bands of " + bands + " bytes";
-    }
-
-    /** @return the settings last applied by {@link #setUp}, or null before */
-    public static synchronized RuntimeSettings settings() {
-        return applied;
     }
 
     /**

@@ -5,7 +5,6 @@ import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.io.CheckpointArchive;
 import io.github.unet4j.core.io.CheckpointException;
-import io.github.unet4j.core.io.ConfigCodec;
 import io.github.unet4j.core.io.ModelFile;
 import io.github.unet4j.train.optim.Optimizer;
 import io.github.unet4j.train.optim.OptimizerState;
@@ -129,11 +128,7 @@ public record Checkpoint(Path source, int formatVersion, UNetConfig config, long
         if (network == null) {
             throw new IllegalArgumentException("checkpoint " + source + ": loadInto needs a network");
         }
-        StateDict.check(network.parameters(), network.buffers(), parameters, buffers, "checkpoint " + source);
-        if (!config.equals(network.config())) {
-            throw new IllegalArgumentException("checkpoint " + source + ": configuration differs from the network's: "
-                    + ConfigCodec.difference(config, network.config()));
-        }
+        model().check(network);
         if (optimizer != null) {
             if (this.optimizer == null) {
                 throw new IllegalArgumentException("checkpoint " + source + ": has no optimizer state to load");
