@@ -73,9 +73,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--small-tile", description = "Tile size of the smaller configuration (default: ${DEFAULT-VALUE}).")
     int smallTile = 396;
 
-    @Option(names = "--memory-steps", description = "Training steps of the smaller configuration between two "
-            + "resident-memory readings; 0 skips the check (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory-steps", description = "Training steps of the smaller configuration over which "
+            + "resident memory is read after every step and its trend fitted; 0 skips the check "
+            + "(default: ${DEFAULT-VALUE}).")
     int memorySteps = 200;
+
+    @Option(names = "--memory-warmup-steps", description = "Training steps before the memory readings start: "
+            + "the allocator's arenas grow over the first few dozen (default: ${DEFAULT-VALUE}).")
+    int memoryWarmupSteps = 50;
 
     @Option(names = "--overlap-tile", description = "Also time overlap-tile segmentation of one random "
             + "image (--image-size) with the main configuration.")
@@ -172,6 +177,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (memorySteps < 0) {
             throw new IllegalArgumentException("--memory-steps must be >= 0, got " + memorySteps);
         }
+        if (memoryWarmupSteps < 0) {
+            throw new IllegalArgumentException("--memory-warmup-steps must be >= 0, got " + memoryWarmupSteps);
+        }
         if (imageSize < 1) {
             throw new IllegalArgumentException("--image-size must be >= 1, got " + imageSize);
         }
@@ -227,24 +235,39 @@ public final class BenchCommand implements Callable<Integer> {
                 hot.train()), new BenchReport.Measured(forward, hot.forward()), peakKb, inUse, hot.perSite(sites), c);
     }
 
+    /**
+     * Resident memory over {@link #memorySteps} training steps of the smaller configuration, after
+     * {@link #memoryWarmupSteps} untimed ones (the allocator's arenas grow over the first few dozen
+     * steps, which is not growth), read after every step: its least-squares trend with twice its
+     * standard error, and the range it swung over.
+     */
     private String memoryGrowth(UNetConfig config, int size, PrintWriter err) {
         BenchSession s = new BenchSession(config, size, batch, activations);
-        s.trainStep(); // allocations of the first step are not growth
-        ProcessMemory before = ProcessMemory.now();
-        progress(err, "  memory: " + memorySteps + " training steps");
-        double seconds = Stopwatch.seconds(() -> {
-            for (int i = 0; i < memorySteps; i++) {
-                s.trainStep();
-            }
-        });
-        ProcessMemory after = ProcessMemory.now();
-        gc();
-        ProcessMemory afterGc = ProcessMemory.now();
-        return String.format("memory growth (%s): VmRSS %s after 1 step, %s after %d more steps (%+,d MB, "
-                + "%.1f s), %s after System.gc()", label(config, size), ProcessMemory.mb(before.currentKb()),
-                ProcessMemory.mb(after.currentKb()), memorySteps,
-                Math.round((after.currentKb() - before.currentKb()) / 1024.0), seconds,
-                ProcessMemory.mb(afterGc.currentKb()));
+        progress(err, "  memory: " + memoryWarmupSteps + " warm-up steps, then " + memorySteps
+                + " training steps, resident memory read after each");
+        for (int i = 0; i < Math.max(1, memoryWarmupSteps); i++) {
+            s.trainStep();
+        }
+        long[] steps = new long[memorySteps + 1];
+        long[] kb = new long[memorySteps + 1];
+        kb[0] = ProcessMemory.now().currentKb();
+        long t0 = System.nanoTime();
+        for (int i = 1; i <= memorySteps; i++) {
+            s.trainStep();
+            steps[i] = i;
+            kb[i] = ProcessMemory.now().currentKb();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (kb[0] < 0 || memorySteps < 2) {
+            return String.format("memory growth (%s): VmRSS %s after %d warm-up steps, %s after %d more steps "
+                    + "(too few readings for a trend)", label(config, size), ProcessMemory.mb(kb[0]),
+                    memoryWarmupSteps, ProcessMemory.mb(kb[memorySteps]), memorySteps);
+        }
+        MemoryTrend t = new MemoryTrend(steps, kb);
+        return String.format("memory growth (%s): VmRSS trend %s over %d steps after %d warm-up steps "
+                + "(%.1f s); %s to %s, %s first, %s last", label(config, size), t.describePer100Steps(), memorySteps,
+                memoryWarmupSteps, seconds, ProcessMemory.mb(t.minKb()), ProcessMemory.mb(t.maxKb()),
+                ProcessMemory.mb(kb[0]), ProcessMemory.mb(kb[memorySteps]));
     }
 
     private String label(UNetConfig c, int size) {

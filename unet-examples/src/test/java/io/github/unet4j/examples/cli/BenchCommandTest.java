@@ -3,6 +3,7 @@ package io.github.unet4j.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.unet4j.core.Padding;
@@ -26,7 +27,7 @@ class BenchCommandTest {
     void tinyConfigurationPrintsEveryRow() {
         CommandRun r = run("bench", "--depth", "3", "--base-channels", "4", "--tile", "92", "--small-base-channels", "2",
                 "--small-tile", "60", "--repeats", "2", "--rounds", "2", "--small-rounds", "3", "--warmup-seconds", "0",
-                "--memory-steps", "2",
+                "--memory-steps", "3", "--memory-warmup-steps", "1",
                 "--overlap-tile", "--image-size", "60", "--per-layer");
         assertEquals(0, r.code(), r.err());
         String o = r.out();
@@ -35,7 +36,8 @@ class BenchCommandTest {
         assertTrue(o.contains("configuration") && o.contains("train step") && o.contains("peak RSS"), o);
         assertTrue(o.contains("depth 3, 4 ch, tile 92"), o);
         assertTrue(o.contains("depth 3, 2 ch, tile 60"), o);
-        assertTrue(o.contains("memory growth (depth 3, 2 ch, tile 60)") && o.contains("after 2 more steps"), o);
+        assertTrue(o.contains("memory growth (depth 3, 2 ch, tile 60): VmRSS trend ")
+                && o.contains(" MB per 100 steps (± ") && o.contains("over 3 steps after 1 warm-up steps"), o);
         // 92 -> 52: a 60x60 image needs 2x2 tiles.
         assertTrue(o.contains("overlap-tile 60x60 image") && o.contains("4 tiles"), o);
         assertTrue(o.contains("ratio") && o.contains("(median over rounds of the round's time / floor)"), o);
@@ -106,6 +108,7 @@ class BenchCommandTest {
         CommandRun.assertUsageError("--small-rounds", "bench", "--small-rounds", "0");
         CommandRun.assertUsageError("--warmup-seconds", "bench", "--warmup-seconds", "-1");
         CommandRun.assertUsageError("--cold-floor-mb", "bench", "--cold-floor-mb", "-1");
+        CommandRun.assertUsageError("--memory-warmup-steps", "bench", "--memory-warmup-steps", "-1");
     }
 
     @Test
@@ -164,6 +167,27 @@ class BenchCommandTest {
         assertEquals(in, s.inChannels(), name);
         assertEquals(out, s.outChannels(), name);
         assertArrayEquals(shape, s.inputShape(), name);
+    }
+
+    @Test
+    void memoryTrendIsTheLeastSquaresSlope() {
+        // 1000, 1010, 1040, 1030, 1070 KiB at steps 0..4: slope = sum((x-2)(y-1030)) / sum((x-2)^2)
+        // = (-2*-30 + -1*-20 + 0 + 1*0 + 2*40) / 10 = 16 KiB per step; intercept 1030 - 16 * 2 = 998,
+        // residuals 2, -4, 10, -16, 8, rss = 440, se = sqrt(440 / 3 / 10).
+        MemoryTrend t = new MemoryTrend(new long[] {0, 1, 2, 3, 4}, new long[] {1000, 1010, 1040, 1030, 1070});
+        assertEquals(16.0, t.slopeKbPerStep(), 1e-12);
+        assertEquals(Math.sqrt(440.0 / 30), t.slopeStandardErrorKbPerStep(), 1e-12);
+        assertEquals(1000, t.minKb());
+        assertEquals(1070, t.maxKb());
+        assertEquals(String.format("%+.1f MB per 100 steps (± %.1f)", 1600 / 1024.0,
+                2 * Math.sqrt(440.0 / 30) * 100 / 1024.0), t.describePer100Steps());
+        // A perfect line has no error; a flat swing has no slope.
+        MemoryTrend line = new MemoryTrend(new long[] {0, 1, 2}, new long[] {5, 7, 9});
+        assertEquals(2.0, line.slopeKbPerStep(), 1e-12);
+        assertEquals(0.0, line.slopeStandardErrorKbPerStep(), 1e-12);
+        assertEquals(0.0, new MemoryTrend(new long[] {0, 1, 2, 3}, new long[] {9, 1, 1, 9}).slopeKbPerStep(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new MemoryTrend(new long[] {0, 1}, new long[] {1, 2}));
+        assertThrows(IllegalArgumentException.class, () -> new MemoryTrend(new long[] {0, 1, 2}, new long[] {1, 2}));
     }
 
     @Test
