@@ -9,10 +9,14 @@ import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
@@ -20,7 +24,9 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * Reads the zip of a unet4j checkpoint ({@code docs/checkpoint-format.md}): {@code config.json}
  * (format, version, step, the configuration, metadata), {@code params/<name>.npy} and
  * {@code buffers/<name>.npy}, and every other JSON or {@code .npy} entry for readers that know
- * more of the format (the trainer's optimiser state). Every error names the file and the entry.
+ * more of the format (the trainer's optimiser state). Every entry is checked against the CRC-32
+ * in its zip header and every floating-point tensor for NaN and infinity. Every error names the
+ * file and the entry.
  */
 public final class CheckpointArchive {
     /** The format version this library writes and the newest it reads. */
@@ -155,20 +161,57 @@ public final class CheckpointArchive {
         }
     }
 
+    /**
+     * Reads an entry and checks it against the CRC-32 and size its zip header records. Java's
+     * ZipFile checks neither (only ZipInputStream does), and checkpoint entries are STORED, so a
+     * flipped bit would otherwise load as a different weight.
+     */
     private static byte[] readEntry(Path path, ZipFile zip, ZipEntry e) throws CheckpointException {
+        byte[] bytes;
         try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
+            bytes = in.readAllBytes();
         } catch (IOException ex) {
             throw new CheckpointException(path, "entry " + e.getName() + " is damaged (" + AtomicFile.reason(ex) + ")", ex);
         }
+        if (e.getSize() >= 0 && bytes.length != e.getSize()) {
+            throw new CheckpointException(path, "entry " + e.getName() + " is damaged: " + bytes.length
+                    + " bytes where the zip records " + e.getSize() + "; use an intact copy or an earlier checkpoint",
+                    null);
+        }
+        if (e.getCrc() >= 0) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if (crc.getValue() != e.getCrc()) {
+                throw new CheckpointException(path, String.format("entry %s is damaged: its CRC-32 is %08x where "
+                        + "the zip records %08x (the file changed after it was written); use an intact copy or an "
+                        + "earlier checkpoint", e.getName(), crc.getValue(), e.getCrc()), null);
+            }
+        }
+        return bytes;
     }
 
     private static INDArray readNpy(Path path, ZipFile zip, ZipEntry e) throws CheckpointException {
+        INDArray a;
         try {
-            return Npy.read(readEntry(path, zip, e));
+            a = Npy.read(readEntry(path, zip, e));
         } catch (Npy.FormatException ex) {
             throw new CheckpointException(path, "entry " + e.getName() + ": " + ex.getMessage(), ex);
         }
+        long bad = nonFinite(a);
+        if (bad > 0) {
+            throw new CheckpointException(path, "tensor " + e.getName() + " has " + bad + " non-finite value"
+                    + (bad == 1 ? "" : "s") + " (NaN or infinity) of " + a.length() + ": the run that saved it "
+                    + "diverged or the file was altered; use an earlier checkpoint", null);
+        }
+        return a;
+    }
+
+    /** @return how many values of a floating-point tensor are NaN or infinite (0 for integers) */
+    static long nonFinite(INDArray a) {
+        if (!a.dataType().isFPType() || a.isEmpty()) {
+            return 0;
+        }
+        return Nd4j.getExecutioner().exec(new MatchCondition(a, Conditions.notFinite())).getLong(0);
     }
 
     private static JsonNode readJson(Path path, ZipFile zip, ZipEntry e) throws CheckpointException {
