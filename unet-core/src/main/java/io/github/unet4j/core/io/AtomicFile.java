@@ -9,7 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +24,17 @@ import org.slf4j.LoggerFactory;
  * Writes a file whole or not at all: the content goes to a hidden temporary file in the target's
  * folder (the same file system), which then replaces the target by an atomic rename. On any
  * failure the temporary file is deleted and an existing target is left untouched. Images,
- * checkpoints, logs and plots are all written this way.
+ * checkpoints, logs and plots are all written this way. A process killed between the two
+ * leaves its temporary file behind; the first write of a later process into that folder
+ * removes it ({@link #sweepOnce}).
  */
 public final class AtomicFile {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFile.class);
+    /** The temporary files' names: {@code .<target name>.<up to 16 hex digits>.part}. */
+    static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.part");
+    private static final Instant PROCESS_START = ProcessHandle.current().info().startInstant()
+            .orElseGet(() -> Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     /** Writes the content into the temporary file. */
     @FunctionalInterface
@@ -72,6 +86,7 @@ public final class AtomicFile {
         if (Files.isDirectory(target)) {
             throw failure.create(path, "cannot write: a folder of that name exists", null);
         }
+        sweepOnce(folder);
         Path temp = createTemp(path, folder, target.getFileName().toString(), failure);
         boolean moved = false;
         try {
@@ -96,6 +111,31 @@ public final class AtomicFile {
                     LOG.warn("could not delete temporary file {}: {}", temp, reason(e));
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes, once per folder and process, the temporary files a killed process left there:
+     * only names this class makes ({@code .<name>.<hex>.part}), and only files last modified
+     * before this process started, so another running writer's files are left alone.
+     *
+     * @param folder a folder about to be written into
+     */
+    static void sweepOnce(Path folder) {
+        if (!SWEPT.add(folder)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, ".*.part")) {
+            for (Path f : files) {
+                if (TEMP_NAME.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f,
+                        LinkOption.NOFOLLOW_LINKS) && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)
+                        .toInstant().isBefore(PROCESS_START)) {
+                    Files.deleteIfExists(f);
+                    LOG.info("removed {}, the temporary file of an interrupted write", f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not look for temporary files of interrupted writes in {}: {}", folder, reason(e));
         }
     }
 
