@@ -38,7 +38,7 @@ public final class IsbiPredict {
         Path data = Path.of(args.length > 2 ? args[2] : "data/isbi2012");
         for (Path slice : ImageIo.listImages(data.resolve("test"))) {
             GrayImage image = ImageIo.read(slice);
-            float[][] p = tiler.predict(new float[][] {norm.apply(image.pixels())}, image.width(), image.height());
+            float[][] p = tiler.predict(new float[][] {norm.apply(image.forNormalization())}, image.width(), image.height());
             String name = slice.getFileName().toString().replaceAll("\\.\\w+$", ".tif");
             ImageIo.write(new GrayImage(image.width(), image.height(), p[1], BitDepth.FLOAT32), out.resolve(name));
         }

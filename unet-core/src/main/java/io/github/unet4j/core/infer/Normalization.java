@@ -1,59 +1,89 @@
 package io.github.unet4j.core.infer;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Gray values to network inputs: {@code (v / scale - mean) / std}, with mean and standard
- * deviation of the training images. Saved in checkpoint metadata so that prediction
- * normalises as training did; unet-core holds it so that a program that only segments does.
+ * Gray values to network inputs. Each image's raw values are first divided by its own full
+ * scale, the largest value of its sample type (255 for 8-bit, 65535 for 16-bit, 1 for float
+ * images), so that an 8-bit slice and the same slice stored as 16 bits (x 257) give the same
+ * input; then {@code (v - mean) / std}, with mean and standard deviation of the scaled training
+ * images. An image whose scaled values lie far outside the range the training images spanned
+ * ({@link #checkRange}) is refused rather than silently mis-scaled: a model trained on 16-bit
+ * images that use a tenth of their range, given an 8-bit image, would otherwise see ten times
+ * its training intensities.
  *
- * @param scale divides raw values first (255 for 8-bit images)
- * @param mean  mean of the scaled training values
- * @param std   their standard deviation (&gt; 0)
+ * <p>Saved in checkpoint metadata so that prediction normalises as training did; unet-core holds
+ * it so that a program that only segments does.
+ *
+ * @param mean mean of the scaled training values
+ * @param std  their standard deviation (&gt; 0)
+ * @param low  the smallest scaled training value
+ * @param high the largest scaled training value (&gt;= low)
  */
-public record Normalization(double scale, double mean, double std) {
+public record Normalization(double mean, double std, double low, double high) {
+
+    /** An image's raw values and its full scale: 255, 65535, or 1 for float images. */
+    public record Image(float[] raw, double fullScale) {
+        /** Validates the scale. */
+        public Image {
+            if (!(fullScale > 0) || Double.isInfinite(fullScale)) {
+                throw new IllegalArgumentException("Normalization.Image: full scale must be finite and > 0, got "
+                        + fullScale);
+            }
+        }
+    }
+
+    private static final String PREFIX = "normalization.";
 
     /** Validates the fields. */
     public Normalization {
-        if (!(scale > 0) || !Double.isFinite(mean) || !(std > 0)) {
-            throw new IllegalArgumentException("Normalization: need scale > 0, finite mean and std > 0, got scale "
-                    + scale + ", mean " + mean + ", std " + std);
+        if (!Double.isFinite(mean) || !(std > 0) || Double.isInfinite(std) || !Double.isFinite(low)
+                || !Double.isFinite(high) || low > high) {
+            throw new IllegalArgumentException("Normalization: need a finite mean, finite std > 0 and a finite "
+                    + "range low <= high, got mean " + mean + ", std " + std + ", range " + low + ".." + high);
         }
     }
 
     /**
-     * @param images the training images' raw values, row-major
-     * @param scale  what divides the raw values first (the bit depth's largest value: 255 for
-     *               8-bit images)
-     * @return mean and standard deviation of the scaled values
-     * @throws IllegalArgumentException for no images
+     * @param images the training images
+     * @return mean, standard deviation and range of their scaled values
+     * @throws IllegalArgumentException for no images or no pixels
      */
-    public static Normalization fit(List<float[]> images, double scale) {
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("Normalization: no images to fit");
-        }
+    public static Normalization fit(List<Image> images) {
         double sum = 0;
         double sq = 0;
         long n = 0;
-        for (float[] pixels : images) {
-            for (float v : pixels) {
-                double x = v / scale;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Image image : images) {
+            for (float v : image.raw()) {
+                double x = v / image.fullScale();
                 sum += x;
                 sq += x * x;
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
                 n++;
             }
         }
+        if (n == 0) {
+            throw new IllegalArgumentException("Normalization: no images (or no pixels) to fit");
+        }
         double mean = sum / n;
         double std = Math.sqrt(Math.max(sq / n - mean * mean, 1e-12));
-        return new Normalization(scale, mean, std);
+        return new Normalization(mean, std, lo, hi);
     }
 
     /**
-     * @param raw an image's raw values, row-major
+     * @param image an image
      * @return its normalised values, a new array
+     * @throws IllegalArgumentException if its scaled values do not fit the training range ({@link #checkRange})
      */
-    public float[] apply(float[] raw) {
+    public float[] apply(Image image) {
+        checkRange(image);
+        float[] raw = image.raw();
+        double scale = image.fullScale();
         float[] out = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
             out[i] = (float) ((raw[i] / scale - mean) / std);
@@ -61,28 +91,81 @@ public record Normalization(double scale, double mean, double std) {
         return out;
     }
 
+    /**
+     * Refuses an image whose scaled values reach further beyond the training range than that
+     * range is wide (on either side; at least 0.05 of full scale): a dimmer or brighter image of
+     * the same kind passes, one of another kind or scale does not.
+     *
+     * @param image an image
+     * @throws IllegalArgumentException naming both ranges and what to do
+     */
+    public void checkRange(Image image) {
+        float[] raw = image.raw();
+        if (raw.length == 0) {
+            return;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (float v : raw) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        lo /= image.fullScale();
+        hi /= image.fullScale();
+        double slack = Math.max(high - low, 0.05);
+        if (!(lo >= low - slack && hi <= high + slack)) {
+            throw new IllegalArgumentException(String.format("values divided by the image's full scale (%s) span "
+                    + "%s..%s, but the model was trained on %s..%s; give images of the training data's kind and "
+                    + "bit depth, rescale this one, or train on images like it", fmt(image.fullScale()), fmt(lo),
+                    fmt(hi), fmt(low), fmt(high)));
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : String.format("%.4g", v);
+    }
+
     /** @return the fields as checkpoint metadata */
     public Map<String, String> toMetadata() {
-        return Map.of("normalization.scale", Double.toString(scale), "normalization.mean", Double.toString(mean),
-                "normalization.std", Double.toString(std));
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(PREFIX + "scaling", "full-scale");
+        m.put(PREFIX + "mean", Double.toString(mean));
+        m.put(PREFIX + "std", Double.toString(std));
+        m.put(PREFIX + "low", Double.toString(low));
+        m.put(PREFIX + "high", Double.toString(high));
+        return m;
     }
 
     /**
-     * @param metadata checkpoint metadata written by {@link #toMetadata()}
+     * Reads {@link #toMetadata()}'s fields, or a checkpoint written before the range was stored
+     * ({@code normalization.scale}, the training images' full scale): those were scaled the same
+     * way (every training image then had the first one's depth), and their range is taken as
+     * 0..1.
+     *
+     * @param metadata checkpoint metadata
      * @return the normalisation
-     * @throws IllegalArgumentException if a field is missing
+     * @throws IllegalArgumentException if a field is missing or not a number
      */
     public static Normalization fromMetadata(Map<String, String> metadata) {
-        String[] keys = {"normalization.scale", "normalization.mean", "normalization.std"};
-        double[] v = new double[3];
-        for (int i = 0; i < 3; i++) {
-            String s = metadata.get(keys[i]);
-            if (s == null) {
-                throw new IllegalArgumentException("checkpoint metadata has no " + keys[i]
-                        + "; it was not written by the unet trainer");
-            }
-            v[i] = Double.parseDouble(s);
+        double mean = number(metadata, "mean");
+        double std = number(metadata, "std");
+        if (!metadata.containsKey(PREFIX + "scaling") && metadata.containsKey(PREFIX + "scale")) {
+            return new Normalization(mean, std, 0, 1);
         }
-        return new Normalization(v[0], v[1], v[2]);
+        return new Normalization(mean, std, number(metadata, "low"), number(metadata, "high"));
+    }
+
+    private static double number(Map<String, String> metadata, String field) {
+        String s = metadata.get(PREFIX + field);
+        if (s == null) {
+            throw new IllegalArgumentException("checkpoint metadata has no " + PREFIX + field
+                    + "; it was not written by the unet trainer");
+        }
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("checkpoint metadata " + PREFIX + field + " = '" + s
+                    + "' is not a number");
+        }
     }
 }

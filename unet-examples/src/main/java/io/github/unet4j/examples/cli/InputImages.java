@@ -12,18 +12,21 @@ import java.util.List;
  * Images named for output: every image of a folder, the pages of a TIFF stack
  * ({@code name-000}, {@code name-001}, ...), or one image file.
  *
- * @param names  base names without extension
- * @param images the images
+ * @param names   base names without extension
+ * @param images  the images
+ * @param sources where each came from, for messages: the file, or the stack and page
  */
-record InputImages(List<String> names, List<GrayImage> images) {
+record InputImages(List<String> names, List<GrayImage> images, List<String> sources) {
 
     static InputImages read(Path input) throws ImageIoException {
         List<String> names = new ArrayList<>();
         List<GrayImage> images = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
         if (Files.isDirectory(input)) {
             for (Path p : ImageIo.listImagesStrict(input)) {
                 names.add(stem(p));
                 images.add(ImageIo.read(p));
+                sources.add(p.toString());
             }
             if (names.isEmpty()) {
                 throw new ImageIoException(input, "no .png or .tif images in this folder", null);
@@ -34,14 +37,16 @@ record InputImages(List<String> names, List<GrayImage> images) {
             if (pages.size() == 1) {
                 names.add(stem(input));
                 images.add(pages.get(0));
+                sources.add(input.toString());
             } else {
                 for (int i = 0; i < pages.size(); i++) {
                     names.add(String.format("%s-%03d", stem(input), i));
                     images.add(pages.get(i));
+                    sources.add(input + " page " + (i + 1));
                 }
             }
         }
-        return new InputImages(List.copyOf(names), List.copyOf(images));
+        return new InputImages(List.copyOf(names), List.copyOf(images), List.copyOf(sources));
     }
 
     static String stem(Path p) {

@@ -77,6 +77,9 @@ public final class PredictCommand implements Callable<Integer> {
                     + " classes; predict writes membrane/cell maps and needs 2");
         }
         InputImages images = InputImages.read(input);
+        for (int i = 0; i < images.images().size(); i++) { // every image before anything is written
+            normalized(norm, images.images().get(i), images.sources().get(i), true);
+        }
         Path dir = AtomicFiles.outputFolder(out);
         Path probDir = AtomicFiles.outputFolder(dir.resolve("probabilities"));
         Path labelDir = AtomicFiles.outputFolder(dir.resolve("labels"));
@@ -88,7 +91,7 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < images.images().size(); i++) {
             GrayImage g = images.images().get(i);
             String name = images.names().get(i);
-            float[][] p = tiler.predict(new float[][] {norm.apply(g.pixels())}, g.width(), g.height());
+            float[][] p = tiler.predict(new float[][] {normalized(norm, g, images.sources().get(i), false)}, g.width(), g.height());
             float[] cell = p[1];
             int[] labels = OverlapTile.argmax(p);
             for (int k = 0; k < labels.length; k++) {
@@ -116,5 +119,18 @@ public final class PredictCommand implements Callable<Integer> {
         }
         LOG.info("wrote {} probability maps to {}, labels to {}", images.images().size(), probDir, labelDir);
         return 0;
+    }
+
+    private float[] normalized(Normalization norm, GrayImage g, String source, boolean checkOnly) {
+        try {
+            if (checkOnly) {
+                norm.checkRange(g.forNormalization());
+                return null;
+            }
+            return norm.apply(g.forNormalization());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + " (" + g.depth() + "): " + e.getMessage() + " (checkpoint "
+                    + checkpoint + ")", e);
+        }
     }
 }

@@ -76,6 +76,14 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         return c;
     }
 
+    private float[] normalized(Normalization norm, GrayImage g, int i) {
+        try {
+            return norm.apply(g.forNormalization());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("image " + names.get(i) + " (" + g.depth() + "): " + e.getMessage(), e);
+        }
+    }
+
     /** @return the number of images */
     public int size() {
         return names.size();
@@ -91,15 +99,15 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
     }
 
     /**
-     * @return the mean and standard deviation of these images' values scaled to [0, 1] by the
-     *         first image's bit depth
+     * @return the mean, standard deviation and range of these images' values, each scaled by its
+     *         own bit depth's full scale
      * @throws IllegalArgumentException if there are no images
      */
     public Normalization normalization() {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("Normalization: no images to fit");
         }
-        return Normalization.fit(images.stream().map(GrayImage::pixels).toList(), images.get(0).depth().maxValue());
+        return Normalization.fit(images.stream().map(GrayImage::forNormalization).toList());
     }
 
     /**
@@ -112,7 +120,7 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         for (int i = 0; i < size(); i++) {
             GrayImage g = images.get(i);
             float[] w = weights == null ? null : WeightMap.fromBinary(labels.get(i), g.width(), g.height(), 1, weights);
-            out.add(Sample.of(norm.apply(g.pixels()), labels.get(i), w, g.width(), g.height()));
+            out.add(Sample.of(normalized(norm, g, i), labels.get(i), w, g.width(), g.height()));
         }
         return out;
     }

@@ -20,6 +20,14 @@ public enum BitDepth {
         return maxValue;
     }
 
+    /**
+     * @return what divides this depth's samples before normalisation: the largest value of an
+     *         integer depth (255, 65535), 1 for floats, which are taken as they are
+     */
+    public double fullScale() {
+        return this == FLOAT32 ? 1 : maxValue;
+    }
+
     /** @return whether samples are whole numbers ({@link #EIGHT} and {@link #SIXTEEN}) */
     public boolean isInteger() {
         return this != FLOAT32;

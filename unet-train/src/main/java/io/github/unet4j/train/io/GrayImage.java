@@ -1,5 +1,6 @@
 package io.github.unet4j.train.io;
 
+import io.github.unet4j.core.infer.Normalization;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -71,6 +72,11 @@ public record GrayImage(int width, int height, float[] pixels, BitDepth depth) {
     @Override
     public float[] pixels() {
         return pixels.clone();
+    }
+
+    /** @return the samples and this depth's full scale, as {@link Normalization} takes them */
+    public Normalization.Image forNormalization() {
+        return new Normalization.Image(pixels, depth.fullScale());
     }
 
     /**
