@@ -202,14 +202,17 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
 
     /**
      * @param size a size
-     * @return the smallest valid input size &gt;= size
+     * @return the smallest valid input size &gt;= size, or -1 if there is none up to
+     *         {@code Integer.MAX_VALUE}
      */
     public int validInputSizeAtLeast(int size) {
-        for (int s = Math.max(size, 1);; s++) {
-            if (isValidInputSize(s)) {
-                return s;
+        // long: an int counter would wrap past Integer.MAX_VALUE and "find" a small size
+        for (long s = Math.max(size, 1); s <= Integer.MAX_VALUE; s++) {
+            if (isValidInputSize((int) s)) {
+                return (int) s;
             }
         }
+        return -1;
     }
 
     /**
@@ -235,7 +238,8 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
         int below = validInputSizeAtMost(size);
         int above = validInputSizeAtLeast(size);
         return "nearest valid sizes: " + (below > 0 ? below + " (output " + outputSizeOrInvalid(below) + ")" : "none")
-                + " below and " + above + " (output " + outputSizeOrInvalid(above) + ") above";
+                + " below and " + (above > 0 ? above + " (output " + outputSizeOrInvalid(above) + ")" : "none")
+                + " above";
     }
 
     private String describeRule() {

@@ -82,6 +82,11 @@ class UNetTest {
         assertEquals(List.of(556, 572, 588), p.validInputSizes(550, 590));
         assertEquals(572, p.inputSizeForOutput(388));
         assertEquals(588, p.inputSizeForOutput(389));
+        // Near Integer.MAX_VALUE there is no valid size above (the search used to wrap round to 44).
+        assertEquals(-1, p.validInputSizeAtLeast(Integer.MAX_VALUE));
+        assertEquals(2147483644, p.validInputSizeAtMost(Integer.MAX_VALUE));
+        assertEquals("nearest valid sizes: 2147483644 (output 2147483460) below and none above",
+                p.nearestValidHint(Integer.MAX_VALUE));
         ShapeException e = assertThrows(ShapeException.class, () -> p.outputSize(570));
         assertTrue(e.getMessage().contains("556") && e.getMessage().contains("572"), e.getMessage());
     }

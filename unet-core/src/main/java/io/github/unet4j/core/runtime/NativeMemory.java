@@ -80,7 +80,7 @@ public final class NativeMemory {
                 state = "malloc: glibc defaults (mallopt unavailable: " + e.getMessage() + ")";
             }
         }
-        LOG.info(state);
+        LOG.debug(state);
         return state;
     }
 

@@ -10,6 +10,10 @@ import io.github.unet4j.train.metrics.SegmentationMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code unet evaluate}: the ISBI 2012 metrics of predicted label images against the truth. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Compare predicted membrane/cell images with ground truth of the same names (0 = membrane, "
+        description = "Compare predicted membrane/cell images with ground truth of the same names, any extension (0 = membrane, "
                 + "anything else = cell; probability maps are thresholded at half their range): pixel error, "
                 + "ISBI 2012 foreground-restricted Rand and information errors, IoU and Dice.")
 public final class EvaluateCommand implements Callable<Integer> {
@@ -34,37 +38,93 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-12s %11s %11s %11s %9s %9s%n", "image", "pixel_error", "rand_error", "info_error", "iou_memb",
-                "iou_cell");
-        double[] sum = new double[5];
+        Map<String, Path> predictions = byStem(prediction);
+        Map<String, Path> truths = byStem(truth);
+        for (String stem : truths.keySet()) {
+            if (!predictions.containsKey(stem)) {
+                throw new ImageIoException(truths.get(stem), "no prediction of this name (" + stem
+                        + ".png, .tif or .tiff) in " + prediction + "; predict every truth image, or move this one out",
+                        null);
+            }
+        }
+        for (String stem : predictions.keySet()) {
+            if (!truths.containsKey(stem)) {
+                throw new ImageIoException(predictions.get(stem), "no truth image of this name (" + stem
+                        + ".png, .tif or .tiff) in " + truth + "; give the truth folder of these predictions", null);
+            }
+        }
+        // Every row first: a failing image leaves nothing on standard output.
+        List<String> rows = new ArrayList<>();
+        double[][] columns = new double[5][predictions.size()];
         int n = 0;
-        for (Path p : ImageIo.listImages(prediction)) {
-            String name = p.getFileName().toString();
-            Path t = truth.resolve(name);
+        for (Map.Entry<String, Path> e : predictions.entrySet()) {
+            Path p = e.getValue();
+            Path t = truths.get(e.getKey());
             GrayImage pi = ImageIo.read(p);
             GrayImage ti = ImageIo.read(t);
             if (pi.width() != ti.width() || pi.height() != ti.height()) {
                 throw new ImageIoException(p, "prediction is " + pi.width() + "x" + pi.height() + " but the truth "
                         + t + " is " + ti.width() + "x" + ti.height(), null);
             }
-            LabelImage pl = LabelImage.threshold(pi, pi.depth().maxValue() / 2);
+            LabelImage pl = LabelImage.threshold(pi, (float) (pi.depth().fullScale() / 2));
             SegmentationMetrics m = SegmentationMetrics.evaluate(pl, LabelImage.of(ti), MembraneLabel.ZERO,
                     PredictedMembrane.SINGLETONS);
             double[] v = {m.pixelError(), m.randError(), m.scores().informationError(), m.overlap().iou()[0],
                 m.overlap().iou()[1]};
-            out.printf("%-12s %11.4f %11.4f %11.4f %9.4f %9.4f%n", name, v[0], v[1], v[2], v[3], v[4]);
-            for (int k = 0; k < 5; k++) {
-                sum[k] += v[k];
+            for (int k = 0; k < v.length; k++) {
+                columns[k][n] = v[k];
             }
+            rows.add(row(e.getKey(), v));
             n++;
         }
-        if (n == 0) {
-            throw new ImageIoException(prediction, "no .png or .tif images in this folder", null);
+        double[] mean = new double[5];
+        for (int k = 0; k < mean.length; k++) {
+            mean[k] = meanOfDefined(columns[k]);
         }
-        out.printf("%-12s %11.4f %11.4f %11.4f %9.4f %9.4f%n", "mean", sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n,
-                sum[4] / n);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-12s %11s %11s %11s %9s %9s%n", "image", "pixel_error", "rand_error", "info_error", "iou_memb",
+                "iou_cell");
+        rows.forEach(out::println);
+        out.println(row("mean", mean));
+        out.println("(n/a: a class absent from both the prediction and the truth has no IoU; means skip it)");
         out.flush();
         return 0;
+    }
+
+    /** @return the folder's images by file name without extension, refusing none and repeated stems */
+    private static Map<String, Path> byStem(Path folder) throws ImageIoException {
+        Map<String, Path> m = new TreeMap<>();
+        for (Path p : ImageIo.listImagesStrict(folder)) {
+            Path before = m.put(InputImages.stem(p), p);
+            if (before != null) {
+                throw new ImageIoException(p, "has the same name as " + before.getFileName() + " but another "
+                        + "extension; keep one of them in " + folder, null);
+            }
+        }
+        if (m.isEmpty()) {
+            throw new ImageIoException(folder, "no .png or .tif images in this folder", null);
+        }
+        return m;
+    }
+
+    static double meanOfDefined(double[] values) {
+        double sum = 0;
+        int n = 0;
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static String row(String name, double[] v) {
+        return String.format("%-12s %11s %11s %11s %9s %9s", name, cell(v[0], 11), cell(v[1], 11), cell(v[2], 11),
+                cell(v[3], 9), cell(v[4], 9));
+    }
+
+    private static String cell(double v, int width) {
+        return Double.isNaN(v) ? String.format("%" + width + "s", "n/a") : String.format("%" + width + ".4f", v);
     }
 }

@@ -44,8 +44,25 @@ public final class NetworkOptions {
         return o;
     }
 
-    /** @return the validated configuration */
+    /**
+     * @return the validated configuration
+     * @throws IllegalArgumentException naming the option of a bad value
+     */
     public UNetConfig toConfig() {
+        OptionChecks.atLeast("--in-channels", inChannels, 1);
+        if (classes < 2) {
+            throw new IllegalArgumentException("--classes " + classes + ": must be at least 2 (the network's softmax "
+                    + "has a channel per class, background included)");
+        }
+        if (depth < 1 || depth > UNetConfig.MAX_DEPTH) {
+            throw new IllegalArgumentException("--depth " + depth + ": must be 1 to " + UNetConfig.MAX_DEPTH);
+        }
+        OptionChecks.atLeast("--base-channels", baseChannels, 1);
+        if ((long) baseChannels << (depth - 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--base-channels " + baseChannels + ": too many for --depth " + depth
+                    + " (the bottom level would have " + ((long) baseChannels << (depth - 1)) + " channels)");
+        }
+        OptionChecks.fraction("--dropout", dropout);
         return new UNetConfig(inChannels, classes, depth, baseChannels, padding, batchNorm, dropout, upsampling);
     }
 }

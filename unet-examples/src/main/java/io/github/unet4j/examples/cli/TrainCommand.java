@@ -9,15 +9,17 @@ import io.github.unet4j.train.TrainingRecipe.OptimizerKind;
 import io.github.unet4j.train.TrainingRecipe;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.data.LabelledImages;
-import io.github.unet4j.train.listeners.TrainingHistory;
+import io.github.unet4j.train.TrainingListener;
+import io.github.unet4j.train.listeners.CsvLog;
 import io.github.unet4j.train.optim.Optimizer;
 import io.github.unet4j.train.weightmap.ClassBalance;
 import io.github.unet4j.train.weightmap.WeightMapConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code unet train}: trains on a folder of images and binary labels (by default the bundled
- * ISBI 2012 slices), validating on the last few, and writes the checkpoint, a CSV log and a
- * plot.
+ * ISBI 2012 slices), validating on the last few, and writes the checkpoint, CSV logs of the
+ * steps and validations (appended as training goes, continued by {@code --resume}) and a plot.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a U-Net on images with binary membrane/cell labels (default: the bundled ISBI 2012 "
@@ -95,8 +97,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointEvery = 500;
 
-    @Option(names = "--resume", description = "Continue from OUT/model.zip if it exists.")
+    @Option(names = "--resume", description = "Continue from OUT/model.zip if it exists; the logs continue too.")
     boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace a previous run in OUT (its checkpoint, logs and plot) "
+            + "instead of refusing to.")
+    boolean overwrite;
 
     @Option(names = "--seed", description = "Seed of initialisation, sampling, augmentation, dropout "
             + "(default: ${DEFAULT-VALUE}).")
@@ -108,16 +114,28 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The files of a run in its output folder. */
+    static final String MODEL = "model.zip";
+    static final String STEPS_LOG = "training-log.csv";
+    static final String VALIDATION_LOG = "validation-log.csv";
+    static final String PLOT = "training-plot.png";
+
     @Override
     public Integer call() throws IOException {
+        checkOptions();
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
+        if (config.classes() != 2) {
+            throw new IllegalArgumentException("--classes " + config.classes() + ": unet train reads binary "
+                    + "membrane/cell labels, which make 2 classes");
+        }
         int inputTile = paper && tile == 396 ? 572 : tile;
-        int outputTile = config.outputSize(inputTile);
+        int outputTile = OptionChecks.tile("--tile", config, inputTile);
+        checkPreviousRun();
         LabelledImages all = LabelledImages.read(data.resolve("train").resolve("image"),
                 data.resolve("train").resolve("label"));
-        if (validation < 0 || validation >= all.size()) {
-            throw new IllegalArgumentException("--validation " + validation + " must leave at least one of the "
-                    + all.size() + " slices for training");
+        if (validation >= all.size()) {
+            throw new IllegalArgumentException("--validation " + validation + ": holds out all " + all.size()
+                    + " slices; leave at least one for training");
         }
         LabelledImages train = all.subList(0, all.size() - validation);
         LabelledImages held = all.subList(all.size() - validation, all.size());
@@ -128,7 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withActivations(activations).withSchedule(validateEvery, checkpointEvery);
         UNet net = recipe.newNetwork();
         Optimizer opt = recipe.newOptimizer(net);
-        Path ckpt = out.resolve("model.zip");
+        Path ckpt = out.resolve(MODEL);
         if (resume && Files.exists(ckpt)) {
             Checkpoint.load(ckpt).loadInto(net, opt);
             LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
@@ -139,13 +157,69 @@ public final class TrainCommand implements Callable<Integer> {
         LOG.info("runtime: {}; activations {}", UNetRuntime.describe(), activations);
         LOG.info("{} training and {} validation slices; network {} ({} parameters); tiles {} -> {}", train.size(),
                 held.size(), config, net.parameterCount(), inputTile, outputTile);
-        TrainingHistory history = new TrainingHistory();
-        trainer.addListener(history)
-                .addListener(new ProgressBar(spec.commandLine().getErr(), System.console() != null))
-                .train();
-        AtomicFiles.write(dir.resolve("training-log.csv"), history.csv().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.writePng(dir.resolve("training-plot.png"), Plot.render(history.steps(), history.validations()));
-        LOG.info("wrote {}, {} and {}", ckpt, dir.resolve("training-log.csv"), dir.resolve("training-plot.png"));
+        Path stepsLog = dir.resolve(STEPS_LOG);
+        Path validationLog = dir.resolve(VALIDATION_LOG);
+        CsvLog log = new CsvLog(stepsLog, validationLog);
+        TrainingListener plot = new TrainingListener() {
+            @Override
+            public void onValidation(long step, Map<String, Double> metrics) {
+                drawPlot(stepsLog, validationLog, dir.resolve(PLOT));
+            }
+
+            @Override
+            public void onTrainingEnd(long step) {
+                drawPlot(stepsLog, validationLog, dir.resolve(PLOT));
+            }
+        };
+        try {
+            trainer.addListener(log).addListener(plot)
+                    .addListener(new ProgressBar(spec.commandLine().getErr(), System.console() != null))
+                    .train();
+        } finally {
+            log.close();
+        }
+        LOG.info("wrote {}, {}, {} and {}", ckpt, stepsLog, validationLog, dir.resolve(PLOT));
         return 0;
+    }
+
+    /** The plot of the whole run, from the logs (which hold the steps of earlier, resumed-from runs too). */
+    private static void drawPlot(Path stepsLog, Path validationLog, Path plot) {
+        try {
+            CsvLog.Contents c = CsvLog.read(stepsLog, validationLog);
+            AtomicFiles.writePng(plot, Plot.render(c.steps(), c.validations()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void checkOptions() {
+        OptionChecks.atLeast("--steps", steps, 1);
+        OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.atLeast("--validation", validation, 0);
+        OptionChecks.atLeast("--validate-every", validateEvery, 0);
+        OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 0);
+        if (lr != null) {
+            OptionChecks.positive("--lr", lr);
+        }
+        OptionChecks.fraction("--momentum", momentum);
+        OptionChecks.nonNegative("--w0", w0);
+        OptionChecks.positive("--sigma", sigma);
+        if (resume && overwrite) {
+            throw new IllegalArgumentException("--resume and --overwrite: give one of them (continue the run in "
+                    + out + ", or replace it)");
+        }
+    }
+
+    /** Refuses to replace a previous run's files without --resume or --overwrite. */
+    private void checkPreviousRun() {
+        if (resume || overwrite) {
+            return;
+        }
+        List<String> found = Stream.of(MODEL, STEPS_LOG, VALIDATION_LOG, PLOT).filter(f -> Files.exists(out.resolve(f)))
+                .toList();
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException("--out " + out + ": holds a previous run (" + String.join(", ", found)
+                    + "); pass --resume to continue it, --overwrite to replace it, or another --out");
+        }
     }
 }

@@ -14,6 +14,7 @@ import io.github.unet4j.train.io.ImageIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,5 +111,73 @@ class FaultInjectionTest {
         assertOneLineError(r, "00.tif (FLOAT32)", "span 40..209", "model was trained on 0.1569..0.8196", "rescale this one",
                 model.toString());
         assertFalse(Files.exists(out), "nothing written");
+    }
+
+    // ------------------------------------------------------------------ 2. the training log
+
+    private static List<String> column(Path csv, int k) throws IOException {
+        return Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")[k]).toList();
+    }
+
+    private static String[] trainArgs(Path out, int steps, String... more) {
+        String[] base = CliTest.train(data, out, "--steps", Integer.toString(steps));
+        // CliTest.train gives --iterations 4; --steps is its alias, so drop that pair
+        List<String> a = new java.util.ArrayList<>(List.of(base));
+        int i = a.indexOf("--iterations");
+        a.remove(i);
+        a.remove(i);
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void theLogContinuesAcrossResumeAndARerunKeepsIt(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        CommandRun first = CommandRun.of(trainArgs(run, 4));
+        assertEquals(0, first.code(), first.err());
+        List<String> firstLosses = column(run.resolve("training-log.csv"), 1);
+        CommandRun second = CommandRun.of(trainArgs(run, 6, "--resume"));
+        assertEquals(0, second.code(), second.err());
+        Path log = run.resolve("training-log.csv");
+        assertEquals(List.of("1", "2", "3", "4", "5", "6"), column(log, 0));
+        assertEquals(firstLosses, column(log, 1).subList(0, 4), "the first run's rows are kept");
+        assertEquals(List.of("2", "4", "6"), column(run.resolve("validation-log.csv"), 0));
+        assertTrue(Files.readString(run.resolve("validation-log.csv")).startsWith("step,pixel_error,"));
+        // Running the finished command again changes neither log (it used to cut them to the header).
+        String before = Files.readString(log);
+        String validations = Files.readString(run.resolve("validation-log.csv"));
+        CommandRun again = CommandRun.of(trainArgs(run, 6, "--resume"));
+        assertEquals(0, again.code(), again.err());
+        assertEquals(before, Files.readString(log));
+        assertEquals(validations, Files.readString(run.resolve("validation-log.csv")));
+        assertTrue(Files.size(run.resolve("training-plot.png")) > 0);
+    }
+
+    @Test
+    void rowsLoggedAfterTheLastCheckpointOfAKilledRunAreDoneAgain(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, CommandRun.of(trainArgs(run, 4)).code());
+        // As a run killed at step 6 after its checkpoint at 4 leaves it: rows 5 and 6, made up here.
+        Path log = run.resolve("training-log.csv");
+        Files.writeString(log, "5,9.0,0.001,0.1\n6,9.0,0.001,0.1\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, CommandRun.of(trainArgs(run, 6, "--resume")).code());
+        assertEquals(List.of("1", "2", "3", "4", "5", "6"), column(log, 0), "each step once");
+        assertFalse(column(log, 1).contains("9.0"), "the made-up rows are gone");
+        // That the redone steps have the losses of an uninterrupted run: theRunKilledMidWriteResumesExactly.
+    }
+
+    @Test
+    void aPreviousRunIsNotReplacedWithoutOverwrite(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, CommandRun.of(trainArgs(run, 2)).code());
+        byte[] model = Files.readAllBytes(run.resolve("model.zip"));
+        CommandRun r = CommandRun.of(trainArgs(run, 3, "--seed", "7"));
+        assertOneLineError(r, "--out " + run, "holds a previous run (model.zip, training-log.csv", "--resume",
+                "--overwrite", "another --out");
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model.zip")), "left as it was");
+        CommandRun o = CommandRun.of(trainArgs(run, 3, "--seed", "7", "--overwrite"));
+        assertEquals(0, o.code(), o.err());
+        assertEquals(List.of("1", "2", "3"), column(run.resolve("training-log.csv"), 0));
+        assertOneLineError(CommandRun.of(trainArgs(run, 3, "--resume", "--overwrite")), "--resume and --overwrite");
     }
 }

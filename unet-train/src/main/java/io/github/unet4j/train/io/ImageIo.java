@@ -147,7 +147,8 @@ public final class ImageIo {
     /**
      * Lists the image files directly inside a folder, sorted by file name (plain string order,
      * so {@code 10.tif} sorts before {@code 2.tif}: zero-pad numbered files). Only regular files
-     * ending in {@code .png}, {@code .tif} or {@code .tiff} (any case) are returned; other files,
+     * ending in {@code .png}, {@code .tif} or {@code .tiff} (any case) are returned; a symbolic
+     * link of such a name that cannot be followed is an error, not skipped; other files,
      * subfolders and hidden files (names starting with a dot, such as macOS {@code ._x.tif}
      * resource forks and this class's temporary files) are skipped silently.
      *
@@ -162,16 +163,57 @@ public final class ImageIo {
         if (!Files.isDirectory(folder)) {
             throw new ImageIoException(folder, "is a file, not a folder", null);
         }
+        List<Path> named;
         try (Stream<Path> entries = Files.list(folder)) {
-            return entries
+            named = entries
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> ImageFormat.ofFileName(p).isPresent())
-                    .filter(Files::isRegularFile)
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ImageIoException(folder, "cannot list folder: " + reason(e), e);
         }
+        List<Path> images = new java.util.ArrayList<>();
+        for (Path p : named) {
+            String broken = brokenLink(p);
+            if (broken != null) {
+                throw new ImageIoException(p, broken, null);
+            }
+            if (Files.isRegularFile(p)) {
+                images.add(p);
+            }
+        }
+        return images;
+    }
+
+    /**
+     * @param path a path
+     * @return why it is a symbolic link that cannot be followed ("a symbolic link to x, which does
+     *         not exist; ...", "a loop of symbolic links; ..."), or null if it is none
+     */
+    static String brokenLink(Path path) {
+        if (!Files.isSymbolicLink(path) || Files.exists(path)) {
+            return null;
+        }
+        try {
+            path.toRealPath();
+            return null;
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e.getReason() == null ? "" : e.getReason();
+            if (why.toLowerCase(Locale.ROOT).contains("too many levels") || why.toLowerCase(Locale.ROOT)
+                    .contains("loop")) {
+                return "is a loop of symbolic links; fix or remove the link";
+            }
+        } catch (IOException e) {
+            // fall through: the target is missing
+        }
+        String target;
+        try {
+            target = Files.readSymbolicLink(path).toString();
+        } catch (IOException e) {
+            target = "?";
+        }
+        return "is a symbolic link to " + target + ", which does not exist; fix or remove the link";
     }
 
     /**
@@ -212,6 +254,10 @@ public final class ImageIo {
 
     private static <T> T withReader(Path path, ReaderBody<T> body) throws ImageIoException {
         Objects.requireNonNull(path, "path");
+        String broken = brokenLink(path);
+        if (broken != null) {
+            throw new ImageIoException(path, broken, null);
+        }
         if (!Files.exists(path)) {
             throw new ImageIoException(path, "no such file", null);
         }
