@@ -115,28 +115,41 @@ public final class AtomicFile {
     }
 
     /**
-     * Deletes, once per folder and process, the temporary files a killed process left there:
-     * only names this class makes ({@code .<name>.<hex>.part}), and only files last modified
-     * before this process started, so another running writer's files are left alone.
+     * {@link #removeLeftovers} once per folder and process: the first write into a folder does it.
      *
      * @param folder a folder about to be written into
      */
     static void sweepOnce(Path folder) {
-        if (!SWEPT.add(folder)) {
-            return;
+        if (SWEPT.add(folder)) {
+            removeLeftovers(folder);
         }
+    }
+
+    /**
+     * Deletes the temporary files a killed process left in a folder: only names this class makes
+     * ({@code .<name>.<hex>.part}), and only files last modified before this process started, so
+     * another running writer's files are left alone. A program that writes into a folder again
+     * and again within one process (a command-line tool run in-process) calls it itself.
+     *
+     * @param folder a folder
+     * @return how many files were removed
+     */
+    public static int removeLeftovers(Path folder) {
+        int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, ".*.part")) {
             for (Path f : files) {
                 if (TEMP_NAME.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f,
                         LinkOption.NOFOLLOW_LINKS) && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)
                         .toInstant().isBefore(PROCESS_START)) {
                     Files.deleteIfExists(f);
+                    removed++;
                     LOG.info("removed {}, the temporary file of an interrupted write", f);
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not look for temporary files of interrupted writes in {}: {}", folder, reason(e));
         }
+        return removed;
     }
 
     /**

@@ -37,7 +37,7 @@ final class AtomicFiles {
 
     /**
      * @param dir an output folder
-     * @return the folder, created if missing
+     * @return the folder, created if missing, without the temporary files of killed runs
      * @throws IOException naming the folder if it cannot be created or is not writable
      */
     static Path outputFolder(Path dir) throws IOException {
@@ -50,6 +50,7 @@ final class AtomicFiles {
         if (!Files.isWritable(dir)) {
             throw new IOException(dir + ": the output folder is not writable");
         }
+        AtomicFile.removeLeftovers(dir);
         return dir;
     }
 }

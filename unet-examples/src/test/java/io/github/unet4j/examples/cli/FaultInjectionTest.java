@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,14 +120,21 @@ class FaultInjectionTest {
         return Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")[k]).toList();
     }
 
+    /** CliTest.train's arguments with {@code --iterations steps} and the options in {@code more} replacing its own. */
     private static String[] trainArgs(Path out, int steps, String... more) {
-        String[] base = CliTest.train(data, out, "--steps", Integer.toString(steps));
-        // CliTest.train gives --iterations 4; --steps is its alias, so drop that pair
-        List<String> a = new java.util.ArrayList<>(List.of(base));
-        int i = a.indexOf("--iterations");
-        a.remove(i);
-        a.remove(i);
-        a.addAll(List.of(more));
+        List<String> a = new java.util.ArrayList<>(List.of(CliTest.train(data, out)));
+        a.set(a.indexOf("--iterations") + 1, Integer.toString(steps));
+        List<String> extra = new java.util.ArrayList<>(List.of(more));
+        for (int i = 0; i < extra.size(); i++) {
+            int at = a.indexOf(extra.get(i));
+            if (at >= 0 && i + 1 < extra.size() && !extra.get(i + 1).startsWith("--")) {
+                a.set(at + 1, extra.get(i + 1));
+                extra.remove(i + 1);
+                extra.remove(i);
+                i--;
+            }
+        }
+        a.addAll(extra);
         return a.toArray(String[]::new);
     }
 
@@ -179,5 +187,92 @@ class FaultInjectionTest {
         assertEquals(0, o.code(), o.err());
         assertEquals(List.of("1", "2", "3"), column(run.resolve("training-log.csv"), 0));
         assertOneLineError(CommandRun.of(trainArgs(run, 3, "--resume", "--overwrite")), "--resume and --overwrite");
+    }
+
+    // ------------------------------------------------------------------ kill -9, 5. temporary files
+
+    private static List<Path> leftovers(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+        }
+    }
+
+    /**
+     * A training run in another process killed with SIGKILL while it logs and checkpoints (every
+     * 5 steps), then resumed here: the log holds whole rows only, the checkpoint is intact, and
+     * the resumed run's losses and weights equal an uninterrupted run's, bit for bit, with no
+     * temporary file left.
+     */
+    @Test
+    void theRunKilledMidWriteResumesExactly(@TempDir Path dir) throws Exception {
+        int steps = 300;
+        String[] more = {"--checkpoint-every", "5", "--validate-every", "50"};
+        Path ref = dir.resolve("ref");
+        assertEquals(0, CommandRun.of(trainArgs(ref, steps, more)).code());
+
+        Path run = dir.resolve("run");
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), UnetCommand.class.getName()));
+        cmd.addAll(List.of(trainArgs(run, steps, more)));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.txt")
+                .toFile()).start();
+        Path log = run.resolve("training-log.csv");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (child.isAlive() && System.nanoTime() < deadline
+                && (!Files.exists(log) || Files.readAllLines(log).size() < 38)) {
+            Thread.sleep(5);
+        }
+        assertTrue(child.isAlive(), "the child must still be training when it is killed: "
+                + Files.readString(dir.resolve("child.txt")));
+        child.destroyForcibly(); // SIGKILL
+        child.waitFor();
+        List<String> rows = Files.readAllLines(log);
+        assertTrue(rows.size() > 30 && rows.size() < steps, rows.size() + " rows");
+        for (String row : rows.subList(1, rows.size())) {
+            assertEquals(4, row.split(",", -1).length, "a whole row: " + row);
+        }
+        Checkpoint killed = Checkpoint.load(run.resolve("model.zip")); // complete, CRCs intact
+        assertTrue(killed.step() % 5 == 0 && killed.step() > 0, "step " + killed.step());
+
+        CommandRun resumed = CommandRun.of(trainArgs(run, steps, concat(more, "--resume")));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(column(ref.resolve("training-log.csv"), 0), column(log, 0), "every step once");
+        assertEquals(column(ref.resolve("training-log.csv"), 1), column(log, 1), "the uninterrupted run's losses");
+        assertEquals(column(ref.resolve("validation-log.csv"), 1), column(run.resolve("validation-log.csv"), 1));
+        Checkpoint a = Checkpoint.load(ref.resolve("model.zip"));
+        Checkpoint b = Checkpoint.load(run.resolve("model.zip"));
+        assertEquals(a.parameters().keySet(), b.parameters().keySet());
+        a.parameters().forEach((k, v) -> assertEquals(v, b.parameters().get(k), k));
+        assertEquals(List.of(), leftovers(run));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
+
+    @Test
+    void temporaryFilesOfAKilledCheckpointAndPredictionAreRemovedByTheNextRun(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, CommandRun.of(trainArgs(run, 2)).code());
+        // What kill -9 during a checkpoint and during predict leaves: hidden, empty .part files.
+        Path ck = stale(run.resolve(".model.zip.4f2a9e01b3c5d7e8.part"));
+        Path pred = dir.resolve("pred");
+        assertEquals(0, predict(data.resolve("test"), pred).code());
+        Path label = stale(pred.resolve("labels/.00.png.9c1d.part"));
+        Path prob = stale(pred.resolve("probabilities/.01.png.77aa.part"));
+        Path theirs = stale(run.resolve(".notes.part")); // not a name the project makes
+        assertEquals(0, CommandRun.of(trainArgs(run, 3, "--resume")).code());
+        assertEquals(0, predict(data.resolve("test"), pred).code());
+        assertFalse(Files.exists(ck));
+        assertFalse(Files.exists(label));
+        assertFalse(Files.exists(prob));
+        assertTrue(Files.exists(theirs));
+    }
+
+    private static Path stale(Path p) throws IOException {
+        Files.write(p, new byte[0]);
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minusSeconds(3600)));
+        return p;
     }
 }
