@@ -9,6 +9,18 @@ public final class Shapes {
 
     /**
      * @param shape a shape
+     * @return the number of elements, 1 for a scalar
+     */
+    public static long size(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    /**
+     * @param shape a shape
      * @return {@code [1, 64, 572, 572]}
      */
     public static String str(long[] shape) {

@@ -202,6 +202,25 @@ public class UNet {
     }
 
     /**
+     * The most memory a pass over a batch of this shape holds at once: the activations at their
+     * peak ({@link Tape#peakBytes}: what the arrays' lifetimes keep alive, with scratch for the
+     * convolutions) plus the parameters, and in training their gradients. An estimate to refuse a
+     * tile too large for memory before allocating it, not an accounting; an optimiser's state
+     * comes on top.
+     *
+     * @param inputShape {@code [N, inChannels, H, W]}
+     * @param mode       INFER, or TRAIN for a forward and backward under the current activations mode
+     * @return bytes
+     * @throws ShapeException as {@link #outputShape}
+     */
+    public long peakBytes(long[] inputShape, Mode mode) {
+        checkInput(inputShape);
+        long width = dtype.width();
+        long params = parameterCount() * width;
+        return tape.peakBytes(mode, width, inputShape) + (mode == Mode.TRAIN ? 2 * params : params);
+    }
+
+    /**
      * @param inputShape {@code [N, inChannels, H, W]}
      * @return {@code [N, classes, H', W']}
      * @throws ShapeException for a wrong rank, channel count or size, naming the nearest valid sizes

@@ -306,6 +306,107 @@ public final class Tape implements Layer {
     }
 
     /**
+     * The most memory one pass holds at once, found by running the pass's array lifetimes over
+     * the shapes alone (nothing is allocated): the values alive at each node (the inputs
+     * included), the node's output, and as scratch for the convolution library its inputs and
+     * output once more (oneDNN reorders both). Training runs forward as {@link Mode#TRAIN} keeps
+     * values for backward (under the current {@link Activations}), then backward with each
+     * value's gradient and the blocks recomputed. It counts a view or an in-place result as its
+     * own array and layers' private caches not at all; parameters and their gradients are the
+     * caller's to add. Close to, and above, what the buffer pool sees in use (tested).
+     *
+     * @param mode            INFER or TRAIN (forward and backward)
+     * @param bytesPerElement 4 for float, 8 for double
+     * @param inputShapes     the inputs' shapes
+     * @return the peak, in bytes
+     */
+    public long peakBytes(Mode mode, long bytesPerElement, long[]... inputShapes) {
+        long[][] shapes = shapes(inputShapes);
+        long[] bytes = new long[values];
+        for (int v = 0; v < values; v++) {
+            bytes[v] = Shapes.size(shapes[v]) * bytesPerElement;
+        }
+        boolean train = mode == Mode.TRAIN;
+        boolean recompute = train && activations == Activations.RECOMPUTE;
+        boolean[] alive = new boolean[values];
+        long live = 0;
+        for (int v = 0; v < inputs; v++) {
+            alive[v] = true;
+            live += bytes[v];
+        }
+        long peak = live;
+        int[] left = readerCount.clone();
+        for (int i = 0; i < nodes.size(); i++) {
+            int out = nodes.get(i).output();
+            long in = 0;
+            for (int v : distinctInputs[i]) {
+                in += bytes[v];
+            }
+            peak = Math.max(peak, live + bytes[out] + in + bytes[out]);
+            alive[out] = true;
+            live += bytes[out];
+            for (int v : distinctInputs[i]) {
+                boolean keep = train && (neededInBackward[v] || (recompute && readByRecompute[v]));
+                if (--left[v] == 0 && v != output && v >= inputs && !keep) {
+                    alive[v] = false;
+                    live -= bytes[v];
+                }
+            }
+            if (!train && readerCount[out] == 0 && out != output) {
+                alive[out] = false;
+                live -= bytes[out];
+            }
+            if (recompute && endsRecomputed[i] >= 0) {
+                for (int v : internal[endsRecomputed[i]]) {
+                    if (alive[v]) {
+                        alive[v] = false;
+                        live -= bytes[v];
+                    }
+                }
+            }
+        }
+        if (!train) {
+            return peak;
+        }
+        boolean[] hasGrad = new boolean[values];
+        hasGrad[output] = true;
+        long grads = bytes[output];
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (recompute && endsRecomputed[i] >= 0) {
+                for (int v : internal[endsRecomputed[i]]) {
+                    if (!alive[v]) {
+                        alive[v] = true;
+                        live += bytes[v];
+                    }
+                }
+            }
+            int out = nodes.get(i).output();
+            long in = 0;
+            long newGrads = 0;
+            for (int v : distinctInputs[i]) {
+                in += bytes[v];
+                if (!hasGrad[v]) {
+                    hasGrad[v] = true;
+                    newGrads += bytes[v];
+                }
+            }
+            if (hasGrad[out]) {
+                // backward's input gradients (a second one for a value that already has one, until
+                // added) and scratch the size of the node's inputs and output
+                peak = Math.max(peak, live + grads + in + in + bytes[out]);
+                grads += newGrads;
+                hasGrad[out] = false;
+                grads -= bytes[out];
+            }
+            if (alive[out] && out != output) {
+                alive[out] = false;
+                live -= bytes[out];
+            }
+        }
+        return peak;
+    }
+
+    /**
      * @param inputShapes the inputs' shapes
      * @return the output shape
      */

@@ -1,5 +1,7 @@
 package io.github.unet4j.examples.cli;
 
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.infer.Dihedral;
 import io.github.unet4j.core.infer.OverlapTile;
@@ -69,9 +71,10 @@ public final class PredictCommand implements Callable<Integer> {
         Checkpoint ck = Checkpoint.load(checkpoint);
         UNet net = ck.toNetwork(DataType.FLOAT);
         Normalization norm = Normalization.fromMetadata(ck.metadata());
+        OptionChecks.atLeast("--batch", batch, 1);
         int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
                 Integer.toString(net.config().inputSizeForOutput(200))));
-        net.config().outputSize(inputTile);
+        OptionChecks.tile(tile != null ? "--tile" : "the checkpoint's tile", net.config(), inputTile);
         if (net.config().classes() != 2) {
             throw new IllegalArgumentException(checkpoint + ": the network has " + net.config().classes()
                     + " classes; predict writes membrane/cell maps and needs 2");
@@ -80,6 +83,16 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < images.images().size(); i++) { // every image before anything is written
             normalized(norm, images.images().get(i), images.sources().get(i), true);
         }
+        int largest = images.images().stream().mapToInt(g -> Math.max(g.width(), g.height())).max().orElse(1);
+        int covering = net.config().inputSizeForOutput(largest);
+        if (net.config().padding() == Padding.VALID && inputTile > covering) {
+            // With valid convolutions each output pixel sees only its own window of the mirrored
+            // image, so a smaller tile gives the same maps; a far larger one only costs time.
+            LOG.info("tile {} is larger than the images need; segmenting with {} (the same result)", inputTile,
+                    covering);
+            inputTile = covering;
+        }
+        TileMemory.check(tile != null ? "--tile" : "the checkpoint's tile", net, inputTile, batch, Mode.INFER, 0);
         Path dir = AtomicFiles.outputFolder(out);
         Path probDir = AtomicFiles.outputFolder(dir.resolve("probabilities"));
         Path labelDir = AtomicFiles.outputFolder(dir.resolve("labels"));

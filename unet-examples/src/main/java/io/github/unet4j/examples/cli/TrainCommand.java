@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Activations;
+import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.runtime.UNetRuntime;
@@ -15,6 +16,7 @@ import io.github.unet4j.train.optim.Optimizer;
 import io.github.unet4j.train.weightmap.ClassBalance;
 import io.github.unet4j.train.weightmap.WeightMapConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,6 +139,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--validation " + validation + ": holds out all " + all.size()
                     + " slices; leave at least one for training");
         }
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> warnings = new java.util.ArrayList<>(all.warnings());
+        int largest = all.images().stream().mapToInt(g -> Math.max(g.width(), g.height())).max().orElse(0);
+        if (outputTile > 2 * largest) {
+            warnings.add("--tile " + inputTile + " gives " + outputTile + "x" + outputTile + " output tiles, more than "
+                    + "twice the largest training image (" + largest + " pixels): each step sees mostly mirrored "
+                    + "copies; --tile " + config.inputSizeForOutput(largest) + " covers the images");
+        }
         LabelledImages train = all.subList(0, all.size() - validation);
         LabelledImages held = all.subList(all.size() - validation, all.size());
         TrainingRecipe recipe = TrainingRecipe.isbi().withNetwork(config, inputTile).withSteps(steps)
@@ -145,6 +155,8 @@ public final class TrainCommand implements Callable<Integer> {
                         .withClassBalance(classBalance))
                 .withActivations(activations).withSchedule(validateEvery, checkpointEvery);
         UNet net = recipe.newNetwork();
+        // Parameters, their gradients and an optimiser state of up to two arrays per parameter (Adam).
+        TileMemory.check("--tile", net, inputTile, batch, Mode.TRAIN, 2L * net.parameterCount() * Float.BYTES);
         Optimizer opt = recipe.newOptimizer(net);
         Path ckpt = out.resolve(MODEL);
         if (resume && Files.exists(ckpt)) {
@@ -152,7 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
             LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
         }
         Trainer trainer = recipe.trainer(net, opt, train, held, ckpt, Map.of("trainer", "unet train"));
-        // The output folder is made only once the inputs are known to be good.
+        // Warnings once the run is known to start; the output folder only once the inputs are good.
+        warnings.forEach(w -> warn(err, w));
         Path dir = AtomicFiles.outputFolder(out);
         LOG.info("runtime: {}; activations {}", UNetRuntime.describe(), activations);
         LOG.info("{} training and {} validation slices; network {} ({} parameters); tiles {} -> {}", train.size(),
@@ -173,13 +186,18 @@ public final class TrainCommand implements Callable<Integer> {
         };
         try {
             trainer.addListener(log).addListener(plot)
-                    .addListener(new ProgressBar(spec.commandLine().getErr(), System.console() != null))
+                    .addListener(new ProgressBar(err, System.console() != null))
                     .train();
         } finally {
             log.close();
         }
         LOG.info("wrote {}, {}, {} and {}", ckpt, stepsLog, validationLog, dir.resolve(PLOT));
         return 0;
+    }
+
+    private static void warn(PrintWriter err, String warning) {
+        err.println("unet train: warning: " + warning);
+        err.flush();
     }
 
     /** The plot of the whole run, from the logs (which hold the steps of earlier, resumed-from runs too). */

@@ -122,6 +122,10 @@ class FaultInjectionTest {
 
     /** CliTest.train's arguments with {@code --iterations steps} and the options in {@code more} replacing its own. */
     private static String[] trainArgs(Path out, int steps, String... more) {
+        return trainArgs(data, out, steps, more);
+    }
+
+    private static String[] trainArgs(Path data, Path out, int steps, String... more) {
         List<String> a = new java.util.ArrayList<>(List.of(CliTest.train(data, out)));
         a.set(a.indexOf("--iterations") + 1, Integer.toString(steps));
         List<String> extra = new java.util.ArrayList<>(List.of(more));
@@ -274,5 +278,220 @@ class FaultInjectionTest {
         Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
                 .minusSeconds(3600)));
         return p;
+    }
+
+    // ------------------------------------------------------------------ 3. tiles too large for memory
+
+    @Test
+    void aTileTooLargeForMemoryIsRefusedBeforeAllocating(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        CommandRun r = CommandRun.of(trainArgs(out, 2, "--tile", "40004"));
+        assertOneLineError(r, "--tile 40004: one tile needs about ", " GB to train, but ", " GB are free (",
+                "the largest tile that fits is ");
+        assertFalse(Files.exists(out), "no output folder");
+        int fits = Integer.parseInt(r.err().replaceAll("(?s).*the largest tile that fits is (\\d+).*", "$1").strip());
+        assertTrue(fits > 26 && fits < 40004, r.err());
+    }
+
+    @Test
+    void theLargestFittingTileIsTheBruteForceOne() {
+        io.github.unet4j.core.UNet net = new io.github.unet4j.core.UNet(new io.github.unet4j.core.UNetConfig(1, 2, 3,
+                4, io.github.unet4j.core.Padding.VALID, false, 0, io.github.unet4j.core.Upsampling.TRANSPOSED),
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
+        List<Integer> sizes = net.config().validInputSizes(1, 2000);
+        for (long budget : new long[] {3_000_000, 40_000_000, 123_456_789}) {
+            int expected = -1;
+            for (int t : sizes) {
+                if (net.peakBytes(new long[] {2, 1, t, t}, io.github.unet4j.core.Mode.INFER) <= budget) {
+                    expected = t;
+                }
+            }
+            int tile = sizes.get(sizes.size() - 1);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TileMemory.check("--tile", net, tile, 2, io.github.unet4j.core.Mode.INFER, 0, budget,
+                            "test budget"));
+            assertTrue(e.getMessage().contains(expected > 0 ? "the largest tile that fits is " + expected
+                    + " (or lower --batch)" : "no tile fits"), budget + ": " + e.getMessage());
+        }
+        TileMemory.check("--tile", net, 44, 1, io.github.unet4j.core.Mode.INFER, 0, Long.MAX_VALUE, "all");
+    }
+
+    @Test
+    void predictWithATileFarLargerThanTheImagesSegmentsWithTheCoveringTile(@TempDir Path dir) throws IOException {
+        CommandRun a = predict(data.resolve("test"), dir.resolve("a"), "--format", "TIFF");
+        CommandRun b = predict(data.resolve("test"), dir.resolve("b"), "--format", "TIFF", "--tile", "10004");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertArrayEquals(ImageIo.read(dir.resolve("a/probabilities/00.tif")).pixels(),
+                ImageIo.read(dir.resolve("b/probabilities/00.tif")).pixels(), 1e-5f);
+    }
+
+    // ------------------------------------------------------------------ 4. damaged checkpoints
+
+    @Test
+    void aCheckpointWithAFlippedBitIsRefused(@TempDir Path dir) throws IOException {
+        byte[] zip = Files.readAllBytes(model);
+        String member = "params/outc.conv.weight.npy";
+        int at = indexOf(zip, member.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(at > 30);
+        int data0 = at + member.length() + ((zip[at - 2] & 0xff) | (zip[at - 1] & 0xff) << 8);
+        zip[data0 + 128 + 5] ^= 0x10; // a weight's bits, after the 128-byte .npy header
+        Path bad = Files.write(dir.resolve("model.zip"), zip);
+        Path out = dir.resolve("pred");
+        CommandRun r = CommandRun.of("predict", "--checkpoint", bad.toString(), "--input", data.resolve("test")
+                .toString(), "--out", out.toString());
+        assertOneLineError(r, bad.toString(), member, "is damaged", "CRC-32");
+        assertFalse(Files.exists(out));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ 6. broken links
+
+    @Test
+    void danglingAndLoopingImageLinksAreErrorsInEveryCommand(@TempDir Path dir) throws IOException {
+        for (boolean loop : new boolean[] {false, true}) {
+            Path d = CliTestData.dataset(dir.resolve("data-" + loop), 3, 40);
+            Path link = d.resolve("test/zz.png");
+            if (loop) {
+                Files.createSymbolicLink(link, link.getFileName());
+            } else {
+                Files.createSymbolicLink(link, dir.resolve("gone.png"));
+            }
+            String why = loop ? "is a loop of symbolic links" : "which does not exist";
+            assertOneLineError(predict(d.resolve("test"), dir.resolve("p")), "zz.png", why, "fix or remove the link");
+            Path img = d.resolve("train/image/zz.png");
+            Files.copy(link, img, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            assertOneLineError(CommandRun.of(CliTest.train(d, dir.resolve("t"))), "zz.png", why);
+            Files.delete(img);
+            Path labels = Files.createDirectories(dir.resolve("labels-" + loop));
+            for (String n : new String[] {"00.png", "01.png", "02.png"}) {
+                Files.copy(d.resolve("train/label/" + n), labels.resolve(n));
+            }
+            Files.copy(link, labels.resolve("zz.png"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            assertOneLineError(CommandRun.of("evaluate", "--prediction", labels.toString(), "--truth",
+                    d.resolve("train/label").toString()), "zz.png", why);
+        }
+        assertFalse(Files.exists(dir.resolve("p")));
+        assertFalse(Files.exists(dir.resolve("t")));
+    }
+
+    // ------------------------------------------------------------------ 7. evaluate
+
+    @Test
+    void evaluateComparesPredictsTiffMapsWithPngLabels(@TempDir Path dir) throws IOException {
+        Path pred = dir.resolve("pred");
+        assertEquals(0, predict(data.resolve("test"), pred, "--format", "TIFF").code());
+        CommandRun tiff = CommandRun.of("evaluate", "--prediction", pred.resolve("probabilities").toString(),
+                "--truth", data.resolve("train/label").toString());
+        assertEquals(0, tiff.code(), tiff.err());
+        CommandRun png = CommandRun.of("evaluate", "--prediction", pred.resolve("labels").toString(), "--truth",
+                data.resolve("train/label").toString());
+        assertEquals(0, png.code(), png.err());
+        // The float maps thresholded at 0.5 are the argmax labels (two classes): the same scores.
+        assertEquals(png.out(), tiff.out());
+        assertTrue(tiff.out().lines().anyMatch(l -> l.startsWith("00 ")), tiff.out());
+    }
+
+    @Test
+    void aFailingEvaluatePrintsNothingOnStandardOutput(@TempDir Path dir) throws IOException {
+        Path pred = Files.createDirectories(dir.resolve("pred"));
+        Files.copy(data.resolve("train/label/00.png"), pred.resolve("00.png"));
+        Files.copy(data.resolve("train/label/01.png"), pred.resolve("01.png"));
+        Files.writeString(pred.resolve("02.png"), "not an image");
+        CommandRun r = CommandRun.of("evaluate", "--prediction", pred.toString(), "--truth",
+                data.resolve("train/label").toString());
+        assertOneLineError(r, "02.png");
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void aTruthImageWithoutAPredictionIsAnError(@TempDir Path dir) throws IOException {
+        Path pred = Files.createDirectories(dir.resolve("pred"));
+        Files.copy(data.resolve("train/label/00.png"), pred.resolve("00.png"));
+        CommandRun r = CommandRun.of("evaluate", "--prediction", pred.toString(), "--truth",
+                data.resolve("train/label").toString());
+        assertOneLineError(r, "01.png", "no prediction of this name");
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void aClassAbsentFromBothImagesHasNoIouAndTheMeanSkipsIt(@TempDir Path dir) throws IOException {
+        Path pred = Files.createDirectories(dir.resolve("pred"));
+        Path truth = Files.createDirectories(dir.resolve("truth"));
+        int[] allCell = new int[40 * 40];
+        java.util.Arrays.fill(allCell, 255);
+        ImageIo.write(GrayImage.ofInts(40, 40, allCell, BitDepth.EIGHT), pred.resolve("a.png"));
+        ImageIo.write(GrayImage.ofInts(40, 40, allCell, BitDepth.EIGHT), truth.resolve("a.png"));
+        Files.copy(data.resolve("train/label/00.png"), pred.resolve("b.png"));
+        Files.copy(data.resolve("train/label/00.png"), truth.resolve("b.png"));
+        CommandRun r = CommandRun.of("evaluate", "--prediction", pred.toString(), "--truth", truth.toString());
+        assertEquals(0, r.code(), r.err());
+        String a = r.out().lines().filter(l -> l.startsWith("a ")).findFirst().orElseThrow();
+        assertTrue(a.contains("n/a") && !a.contains("NaN"), r.out());
+        String mean = r.out().lines().filter(l -> l.startsWith("mean ")).findFirst().orElseThrow();
+        assertTrue(mean.endsWith("1.0000    1.0000"), "membrane IoU of b alone, cell IoU of both: " + r.out());
+    }
+
+    // ------------------------------------------------------------------ 8. messages name the option
+
+    @Test
+    void errorsNameTheOptionTheUserTyped(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        assertOneLineError(CommandRun.of(trainArgs(out, 0)), "--steps 0: must be at least 1");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--batch", "0")), "--batch 0: must be at least 1");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--classes", "1")), "--classes 1: must be at least 2");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--classes", "3")), "--classes 3: unet train reads binary");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--validation", "-1")), "--validation -1: must be at least 0");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--validation", "3")), "--validation 3: holds out all 3");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--tile", "27")), "--tile 27: is not valid",
+                "nearest valid sizes");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--tile", "2147483647")), "--tile 2147483647",
+                "none above");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--lr", "-1")), "--lr -1.0: must be a finite number above 0");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--dropout", "1")), "--dropout 1.0");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--depth", "9")), "--depth 9: must be 1 to 8");
+        assertOneLineError(predict(data.resolve("test"), dir.resolve("p"), "--batch", "0"),
+                "--batch 0: must be at least 1");
+        for (String forbidden : new String[] {"TrainerConfig", "UNetConfig", "Cosine", "BinaryCrossEntropy"}) {
+            assertFalse(CommandRun.of(trainArgs(out, 0)).err().contains(forbidden));
+            assertFalse(CommandRun.of(trainArgs(out, 2, "--classes", "1")).err().contains(forbidden));
+        }
+        assertFalse(Files.exists(out), "no output folder after a refused run");
+        assertFalse(Files.exists(dir.resolve("p")));
+    }
+
+    @Test
+    void helpPrintsNothingOnStandardError() {
+        CommandRun r = CommandRun.of("--help");
+        assertEquals(0, r.code());
+        assertEquals("", r.err());
+    }
+
+    // ------------------------------------------------------------------ 9. warnings
+
+    @Test
+    void oneClassLabelsAndTilesFarLargerThanTheImagesAreWarnedAbout(@TempDir Path dir) throws IOException {
+        Path d = CliTestData.dataset(dir.resolve("data"), 3, 40);
+        int[] zeros = new int[40 * 40];
+        ImageIo.write(GrayImage.ofInts(40, 40, zeros, BitDepth.EIGHT), d.resolve("train/label/00.png"));
+        CommandRun r = CommandRun.of(trainArgs(d, dir.resolve("run"), 4, "--tile", "204"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("unet train: warning: label 00.png is all membrane (0)"), r.err());
+        assertTrue(r.err().contains("unet train: warning: --tile 204 gives "), r.err());
+        CommandRun quiet = CommandRun.of(CliTest.train(CliTestData.dataset(dir.resolve("ok"), 3, 40),
+                dir.resolve("run2")));
+        assertFalse(quiet.err().contains("warning"), quiet.err());
     }
 }

@@ -84,6 +84,29 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         }
     }
 
+    /**
+     * What trains but probably not as meant, one line each: a label of one class only (all
+     * membrane or all cell: no boundary to learn from it), an image smaller than 8x8.
+     *
+     * @return the warnings, possibly none
+     */
+    public List<String> warnings() {
+        List<String> w = new ArrayList<>();
+        for (int i = 0; i < size(); i++) {
+            GrayImage g = images.get(i);
+            int[] c = labels.get(i);
+            long cells = java.util.Arrays.stream(c).filter(v -> v == 1).count();
+            if (cells == 0 || cells == c.length) {
+                w.add("label " + names.get(i) + " is all " + (cells == 0 ? "membrane (0)" : "cell") + ": it has no "
+                        + "boundary to learn; check that 0 marks membrane and another value cells");
+            }
+            if (g.width() < 8 || g.height() < 8) {
+                w.add("image " + names.get(i) + " is only " + g.width() + "x" + g.height() + " pixels");
+            }
+        }
+        return w;
+    }
+
     /** @return the number of images */
     public int size() {
         return names.size();

@@ -1,0 +1,53 @@
+package io.github.unet4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The memory estimate that lets the commands refuse a tile too large before allocating it: above
+ * what the buffer pool sees in use at once, and not far above, for inference and training in
+ * both activation modes.
+ */
+class PeakBytesTest {
+
+    private static long measured(UNet net, long[] shape, Mode mode) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, shape);
+        BufferPool.trimPool();
+        BufferPool.resetPeak();
+        INDArray y = net.forward(x, mode);
+        if (mode == Mode.TRAIN) {
+            INDArray g = Nd4j.onesLike(y);
+            net.backward(g);
+        }
+        return BufferPool.peakInUseBytes();
+    }
+
+    private static void check(UNetConfig c, long[] shape, Mode mode, Activations a) {
+        UNet net = new UNet(c, DataType.FLOAT, 1);
+        net.setActivations(a);
+        long params = net.parameterCount() * 4 * (mode == Mode.TRAIN ? 2 : 1);
+        long estimate = net.peakBytes(shape, mode) - params;
+        measured(net, shape, mode); // the pool settles in the first pass
+        long seen = measured(net, shape, mode);
+        double ratio = (double) estimate / seen;
+        System.out.printf("%s %s %s: estimate %d, seen %d, ratio %.2f%n", c, mode, a, estimate, seen, ratio);
+        assertTrue(ratio >= 1 && ratio <= 2, c + " " + mode + " " + a + ": estimate " + estimate + " bytes, the pool "
+                + "held " + seen + " at once (ratio " + ratio + ")");
+    }
+
+    @Test
+    void estimateIsAboveAndNearWhatThePoolHolds() {
+        UNetConfig valid = new UNetConfig(1, 2, 3, 8, Padding.VALID, false, 0, Upsampling.TRANSPOSED);
+        UNetConfig bn = new UNetConfig(1, 3, 3, 8, Padding.SAME, true, 0, Upsampling.BILINEAR);
+        for (Mode m : Mode.values()) {
+            for (Activations a : Activations.values()) {
+                check(valid, new long[] {2, 1, 92, 92}, m, a);
+                check(bn, new long[] {1, 1, 64, 64}, m, a);
+            }
+        }
+    }
+}
