@@ -113,6 +113,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "isbi");
 
+    @Option(names = "--memory-log", description = "Write the process's memory (resident, Java heap, ND4J's arrays) "
+            + "every 10 steps to this CSV file, and log its trend over the later steps at the end.")
+    Path memoryLog;
+
     @Spec
     CommandSpec spec;
 
@@ -184,12 +188,21 @@ public final class TrainCommand implements Callable<Integer> {
                 drawPlot(stepsLog, validationLog, dir.resolve(PLOT));
             }
         };
+        MemoryLog memory = memoryLog == null ? null : new MemoryLog(memoryLog);
+        if (memory != null) {
+            trainer.addListener(memory);
+        }
         try {
             trainer.addListener(log).addListener(plot)
                     .addListener(new ProgressBar(err, System.console() != null))
                     .train();
         } finally {
             log.close();
+        }
+        if (memory != null) {
+            // The first fifth, at least 1,000 steps, is the warm-up (the heap's regions are touched
+            // for the first time, the buffer pool fills with the validation's shapes).
+            LOG.info(memory.trends(Math.max(1000, steps / 5)));
         }
         LOG.info("wrote {}, {}, {} and {}", ckpt, stepsLog, validationLog, dir.resolve(PLOT));
         return 0;

@@ -191,6 +191,31 @@ class BenchCommandTest {
     }
 
     @Test
+    void heapResidentIsTheRssOfTheHeapsContiguousAnonymousMappings() {
+        // A 6 GiB heap reservation in two pieces (committed 4 MiB with 3 MiB resident, then
+        // uncommitted), a library, a malloc arena apart, and the class space right after the heap.
+        List<String> smaps = List.of(
+                "100000000-100400000 rw-p 00000000 00:00 0", "Size: 4096 kB", "Rss: 3072 kB",
+                "100400000-280000000 ---p 00000000 00:00 0", "Size: 6287360 kB", "Rss: 0 kB",
+                "280000000-2c0000000 ---p 00000000 00:00 0", "Size: 1048576 kB", "Rss: 900 kB",
+                "7f0000000000-7f0010000000 rw-p 00000000 00:00 0", "Size: 262144 kB", "Rss: 50000 kB",
+                "7f0020000000-7f0021000000 r-xp 00000000 fe:00 123 /usr/lib/libx.so", "Size: 16384 kB",
+                "Rss: 8000 kB");
+        assertEquals(3072, ProcessMemory.heapRss(smaps, 6L << 20), "the class space is past the heap's size");
+        // The heap in many pieces, none larger than the class space: still found by its size.
+        List<String> pieces = List.of(
+                "100000000-100400000 rw-p 00000000 00:00 0", "Size: 4096 kB", "Rss: 3072 kB",
+                "100400000-180000000 ---p 00000000 00:00 0", "Size: 2093056 kB", "Rss: 0 kB",
+                "180000000-180400000 rw-p 00000000 00:00 0", "Size: 4096 kB", "Rss: 4000 kB",
+                "180400000-200000000 ---p 00000000 00:00 0", "Size: 2093056 kB", "Rss: 0 kB",
+                "200000000-280000000 ---p 00000000 00:00 0", "Size: 2097152 kB", "Rss: 0 kB",
+                "300000000-340000000 ---p 00000000 00:00 0", "Size: 4194304 kB", "Rss: 10 kB");
+        assertEquals(7072, ProcessMemory.heapRss(pieces, 6L << 20));
+        assertEquals(-1, ProcessMemory.heapRss(List.of(), 6L << 20));
+        assertTrue(ProcessMemory.heapResidentKb() > 0, "this JVM's heap");
+    }
+
+    @Test
     void procStatusParsing() {
         ProcessMemory m = ProcessMemory.parse(List.of("Name:\tjava", "VmHWM:\t  204800 kB", "VmRSS:\t  102400 kB"));
         assertEquals(204800, m.peakKb());

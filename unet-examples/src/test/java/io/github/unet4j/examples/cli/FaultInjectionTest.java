@@ -494,4 +494,24 @@ class FaultInjectionTest {
                 dir.resolve("run2")));
         assertFalse(quiet.err().contains("warning"), quiet.err());
     }
+
+    // ------------------------------------------------------------------ 10. memory over a long run
+
+    @Test
+    void theMemoryLogSplitsResidentMemoryIntoHeapAndNative(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("memory.csv");
+        CommandRun r = CommandRun.of(trainArgs(dir.resolve("run"), 30, "--memory-log", csv.toString()));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("step,rss_mb,heap_resident_mb,native_mb,heap_committed_mb,heap_used_mb,pool_idle_mb",
+                lines.get(0));
+        assertEquals(List.of("10", "20", "30"), lines.stream().skip(1).map(l -> l.split(",")[0]).toList());
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            double rss = Double.parseDouble(c[1]);
+            double heap = Double.parseDouble(c[2]);
+            double nat = Double.parseDouble(c[3]);
+            assertTrue(heap > 0 && nat > 0 && Math.abs(heap + nat - rss) < 0.2, line);
+        }
+    }
 }
