@@ -222,6 +222,17 @@ public class UNet {
 
     /**
      * @param inputShape {@code [N, inChannels, H, W]}
+     * @param mode       INFER or TRAIN
+     * @return the activations and gradients alone at their peak, as the buffer pool lends them
+     *         ({@link Tape#peakArrayBytes}), without scratch or parameters
+     */
+    public long peakArrayBytes(long[] inputShape, Mode mode) {
+        checkInput(inputShape);
+        return tape.peakArrayBytes(mode, dtype.width(), inputShape);
+    }
+
+    /**
+     * @param inputShape {@code [N, inChannels, H, W]}
      * @return {@code [N, classes, H', W']}
      * @throws ShapeException for a wrong rank, channel count or size, naming the nearest valid sizes
      */

@@ -8,34 +8,42 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The memory estimate that lets the commands refuse a tile too large before allocating it: above
- * what the buffer pool sees in use at once, and not far above, for inference and training in
- * both activation modes.
+ * The memory estimate that lets the commands refuse a tile too large before allocating it: its
+ * arrays' part is at or above what the buffer pool lends at once, and not far above, for
+ * inference and training in both activation modes.
  */
 class PeakBytesTest {
 
+    /** @return the most bytes the pool lent at once during the pass, beyond what was lent before it */
     private static long measured(UNet net, long[] shape, Mode mode) {
         INDArray x = Nd4j.rand(DataType.FLOAT, shape);
         BufferPool.trimPool();
         BufferPool.resetPeak();
+        long before = BufferPool.peakInUseBytes(); // what is lent now
         INDArray y = net.forward(x, mode);
+        INDArray dx = null;
         if (mode == Mode.TRAIN) {
-            INDArray g = Nd4j.onesLike(y);
-            net.backward(g);
+            dx = net.backward(Nd4j.onesLike(y));
         }
-        return BufferPool.peakInUseBytes();
+        long peak = BufferPool.peakInUseBytes() - before;
+        BufferPool.release(y);
+        if (dx != null) {
+            BufferPool.release(dx);
+        }
+        return peak;
     }
 
     private static void check(UNetConfig c, long[] shape, Mode mode, Activations a) {
         UNet net = new UNet(c, DataType.FLOAT, 1);
         net.setActivations(a);
+        long estimate = net.peakArrayBytes(shape, mode);
         long params = net.parameterCount() * 4 * (mode == Mode.TRAIN ? 2 : 1);
-        long estimate = net.peakBytes(shape, mode) - params;
+        assertTrue(net.peakBytes(shape, mode) > estimate + params, "scratch and parameters come on top");
         measured(net, shape, mode); // the pool settles in the first pass
         long seen = measured(net, shape, mode);
         double ratio = (double) estimate / seen;
         System.out.printf("%s %s %s: estimate %d, seen %d, ratio %.2f%n", c, mode, a, estimate, seen, ratio);
-        assertTrue(ratio >= 1 && ratio <= 2, c + " " + mode + " " + a + ": estimate " + estimate + " bytes, the pool "
+        assertTrue(ratio >= 1 && ratio <= 1.6, c + " " + mode + " " + a + ": estimate " + estimate + " bytes, the pool "
                 + "held " + seen + " at once (ratio " + ratio + ")");
     }
 

@@ -321,6 +321,24 @@ public final class Tape implements Layer {
      * @return the peak, in bytes
      */
     public long peakBytes(Mode mode, long bytesPerElement, long[]... inputShapes) {
+        return peak(mode, bytesPerElement, true, inputShapes);
+    }
+
+    /**
+     * {@link #peakBytes} without the convolution library's scratch: the values and gradients
+     * alone, the arrays the buffer pool lends (and what a test can compare with its count).
+     *
+     * @param mode            INFER or TRAIN (forward and backward)
+     * @param bytesPerElement 4 for float, 8 for double
+     * @param inputShapes     the inputs' shapes
+     * @return the peak, in bytes
+     */
+    public long peakArrayBytes(Mode mode, long bytesPerElement, long[]... inputShapes) {
+        return peak(mode, bytesPerElement, false, inputShapes);
+    }
+
+    private long peak(Mode mode, long bytesPerElement, boolean scratch, long[]... inputShapes) {
+        long sc = scratch ? 1 : 0;
         long[][] shapes = shapes(inputShapes);
         long[] bytes = new long[values];
         for (int v = 0; v < values; v++) {
@@ -342,7 +360,7 @@ public final class Tape implements Layer {
             for (int v : distinctInputs[i]) {
                 in += bytes[v];
             }
-            peak = Math.max(peak, live + bytes[out] + in + bytes[out]);
+            peak = Math.max(peak, live + bytes[out] + sc * (in + bytes[out]));
             alive[out] = true;
             live += bytes[out];
             for (int v : distinctInputs[i]) {
@@ -373,10 +391,32 @@ public final class Tape implements Layer {
         long grads = bytes[output];
         for (int i = nodes.size() - 1; i >= 0; i--) {
             if (recompute && endsRecomputed[i] >= 0) {
-                for (int v : internal[endsRecomputed[i]]) {
-                    if (!alive[v]) {
-                        alive[v] = true;
-                        live += bytes[v];
+                // The block's forward again: its values come back one by one, and those no
+                // backward reads go again after their last reader inside it (recompute()).
+                int block = endsRecomputed[i];
+                Graph.Scope s = scopes.get(block);
+                int[] inside = new int[values];
+                for (int j = s.first(); j < s.end(); j++) {
+                    for (int v : distinctInputs[j]) {
+                        inside[v]++;
+                    }
+                }
+                for (int j = s.first(); j < s.end(); j++) {
+                    int made = nodes.get(j).output();
+                    long read = 0;
+                    for (int v : distinctInputs[j]) {
+                        read += bytes[v];
+                    }
+                    peak = Math.max(peak, live + grads + bytes[made] + sc * (read + bytes[made]));
+                    if (!alive[made]) {
+                        alive[made] = true;
+                        live += bytes[made];
+                    }
+                    for (int v : distinctInputs[j]) {
+                        if (--inside[v] == 0 && !neededInBackward[v] && contains(internal[block], v) && alive[v]) {
+                            alive[v] = false;
+                            live -= bytes[v];
+                        }
                     }
                 }
             }
@@ -393,7 +433,7 @@ public final class Tape implements Layer {
             if (hasGrad[out]) {
                 // backward's input gradients (a second one for a value that already has one, until
                 // added) and scratch the size of the node's inputs and output
-                peak = Math.max(peak, live + grads + in + in + bytes[out]);
+                peak = Math.max(peak, live + grads + in + sc * (in + bytes[out]));
                 grads += newGrads;
                 hasGrad[out] = false;
                 grads -= bytes[out];
