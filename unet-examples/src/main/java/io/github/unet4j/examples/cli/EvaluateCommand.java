@@ -3,6 +3,7 @@ package io.github.unet4j.examples.cli;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.io.ImageIoException;
+import io.github.unet4j.train.metrics.ClassOverlap;
 import io.github.unet4j.train.metrics.LabelImage;
 import io.github.unet4j.train.metrics.MembraneLabel;
 import io.github.unet4j.train.metrics.PredictedMembrane;
@@ -79,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         double[] mean = new double[5];
         for (int k = 0; k < mean.length; k++) {
-            mean[k] = meanOfDefined(columns[k]);
+            mean[k] = ClassOverlap.nanMean(columns[k]);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-12s %11s %11s %11s %9s %9s%n", "image", "pixel_error", "rand_error", "info_error", "iou_memb",
@@ -105,18 +106,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new ImageIoException(folder, "no .png or .tif images in this folder", null);
         }
         return m;
-    }
-
-    static double meanOfDefined(double[] values) {
-        double sum = 0;
-        int n = 0;
-        for (double v : values) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
     }
 
     private static String row(String name, double[] v) {

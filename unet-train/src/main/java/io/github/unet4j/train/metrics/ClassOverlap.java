@@ -109,7 +109,11 @@ public record ClassOverlap(double[] iou, double[] dice) {
         return nanMean(dice);
     }
 
-    private static double nanMean(double[] v) {
+    /**
+     * @param v values, NaN where undefined (a class absent from both images)
+     * @return the mean of the defined ones, NaN if none is
+     */
+    public static double nanMean(double[] v) {
         double sum = 0;
         int n = 0;
         for (double x : v) {
