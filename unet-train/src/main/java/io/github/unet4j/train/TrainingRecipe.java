@@ -6,6 +6,7 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.infer.Normalization;
 import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
+import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.train.data.LabelledImages;
 import io.github.unet4j.train.data.TileSampler;
 import io.github.unet4j.train.loss.WeightedCrossEntropy;
@@ -150,6 +151,12 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
                 : learningRate).withSchedule(schedule));
     }
 
+    /** The ISBI scores for binary labels; pixel accuracy and IoU per class for class-id and instance labels. */
+    private Validator validator(LabelledImages held, Normalization norm) {
+        return held.coding() == LabelCoding.BINARY ? new SegmentationValidator(held.samples(norm, null), tile, 2)
+                : new ClassValidator(held.samples(norm, null), tile, 2);
+    }
+
     /**
      * The trainer of a run: images normalised with the training images' statistics (stored in the
      * checkpoint's metadata for prediction), weight maps, augmented tiles, validation on
@@ -165,6 +172,10 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
      */
     public Trainer trainer(UNet net, Optimizer opt, LabelledImages train, LabelledImages held, Path checkpoint,
             Map<String, String> metadata) {
+        if (net.config().classes() != train.classes()) {
+            throw new IllegalArgumentException("TrainingRecipe: the network has " + net.config().classes()
+                    + " classes but the " + train.coding() + " labels make " + train.classes());
+        }
         Normalization norm = train.normalization();
         TileSampler sampler = new TileSampler(train.samples(norm, weightMap), network, tile,
                 new Augmenter(AugmentConfig.defaults()));
@@ -176,7 +187,7 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
         meta.put("tile", Integer.toString(tile));
         meta.putAll(metadata);
         return new Trainer(net, new WeightedCrossEntropy(), opt, sampler, config)
-                .validator(validate ? new SegmentationValidator(held.samples(norm, null), tile, 2) : null)
+                .validator(validate ? validator(held, norm) : null)
                 .metadata(meta);
     }
 }

@@ -9,6 +9,7 @@ import io.github.unet4j.train.Trainer;
 import io.github.unet4j.train.TrainingRecipe.OptimizerKind;
 import io.github.unet4j.train.TrainingRecipe;
 import io.github.unet4j.train.checkpoint.Checkpoint;
+import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.train.data.LabelledImages;
 import io.github.unet4j.train.TrainingListener;
 import io.github.unet4j.train.listeners.CsvLog;
@@ -52,6 +53,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", description = "Folder with train/image and train/label (default: ${DEFAULT-VALUE}).")
     Path data = Path.of("data", "isbi2012");
+
+    @Option(names = "--labels", description = "How the label images code their pixels: BINARY (0 = background "
+            + "or membrane, one other value = foreground), CLASSES (value = class id 0..K-1; K from --classes or the "
+            + "data) or INSTANCES (0 = background, one id per object; touching objects get a background ridge "
+            + "between them) (default: ${DEFAULT-VALUE}).")
+    LabelCoding labels = LabelCoding.BINARY;
+
+    @Option(names = "--ignore-label", description = "Label value of pixels with no loss and no metric "
+            + "(partially annotated images); -1 for none (default: ${DEFAULT-VALUE}).")
+    int ignoreLabel = -1;
 
     @Option(names = "--validation", description = "Slices held out for validation, the last ones "
             + "(default: ${DEFAULT-VALUE}).")
@@ -130,15 +141,28 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         checkOptions();
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
-        if (config.classes() != 2) {
-            throw new IllegalArgumentException("--classes " + config.classes() + ": unet train reads binary "
-                    + "membrane/cell labels, which make 2 classes");
+        boolean classesGiven = spec.commandLine().getParseResult().hasMatchedOption("--classes");
+        if (labels != LabelCoding.CLASSES && config.classes() != 2) {
+            throw new IllegalArgumentException("--classes " + config.classes() + ": unet train reads binary or "
+                    + "instance labels with --labels " + labels.name().toLowerCase(java.util.Locale.ROOT)
+                    + ", which make 2 classes; pass --labels classes for class-id labels");
         }
         int inputTile = paper && tile == 396 ? 572 : tile;
         int outputTile = OptionChecks.tile("--tile", config, inputTile);
         checkPreviousRun();
         LabelledImages all = LabelledImages.read(data.resolve("train").resolve("image"),
-                data.resolve("train").resolve("label"));
+                data.resolve("train").resolve("label"), labels, labels != LabelCoding.CLASSES ? 2
+                        : classesGiven ? config.classes() : 1 << 16, ignoreLabel);
+        if (labels == LabelCoding.CLASSES && !classesGiven) {
+            int k = all.largestClass() + 1;
+            if (k < 2) {
+                throw new IllegalArgumentException("--labels classes: every label pixel is class 0; class ids start "
+                        + "at 0 for background and need at least one other (or pass --classes)");
+            }
+            all = all.withClasses(k);
+            config = config.withClasses(k);
+        }
+        LOG.info("labels {}: {}", labels, histogram(all.classHistogram()));
         if (validation >= all.size()) {
             throw new IllegalArgumentException("--validation " + validation + ": holds out all " + all.size()
                     + " slices; leave at least one for training");
@@ -208,6 +232,17 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** @return e.g. "class 0 62.1%, class 1 37.9% of 786,432 pixels" */
+    static String histogram(long[] h) {
+        long total = java.util.Arrays.stream(h).sum();
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < h.length; c++) {
+            sb.append(c > 0 ? ", " : "").append(String.format(java.util.Locale.ROOT, "class %d %.1f%%", c,
+                    total == 0 ? 0 : 100.0 * h[c] / total));
+        }
+        return sb.append(String.format(" of %,d pixels", total)).toString();
+    }
+
     private static void warn(PrintWriter err, String warning) {
         err.println("unet train: warning: " + warning);
         err.flush();
@@ -235,6 +270,7 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.fraction("--momentum", momentum);
         OptionChecks.nonNegative("--w0", w0);
         OptionChecks.positive("--sigma", sigma);
+        OptionChecks.atLeast("--ignore-label", ignoreLabel, -1);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--resume and --overwrite: give one of them (continue the run in "
                     + out + ", or replace it)");

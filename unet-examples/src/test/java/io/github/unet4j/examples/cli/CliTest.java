@@ -130,14 +130,14 @@ class CliTest {
             v[i] = i % 3 * 100;
         }
         ImageIo.write(GrayImage.ofInts(40, 40, v, BitDepth.EIGHT), data.resolve("train/label/01.png"));
-        assertOneLineError(run(train(data, dir.resolve("run"))), "01.png", "label has values");
+        assertOneLineError(run(train(data, dir.resolve("run"))), "01.png", "label has 3 values (0, 100, 200)");
     }
 
     @Test
     void missingLabel(@TempDir Path dir) throws IOException {
         Path data = dataset(dir.resolve("data"), 2, 40);
         Files.delete(data.resolve("train/label/01.png"));
-        assertOneLineError(run(train(data, dir.resolve("run"))), "01.png", "no such file");
+        assertOneLineError(run(train(data, dir.resolve("run"))), "01.png", "no label for this image");
     }
 
     @Test

@@ -42,4 +42,68 @@ public final class CliTestData {
         }
         return root;
     }
+
+    /**
+     * Like {@link #dataset}, with 3-class labels: 0 on the membrane grid, 1 in the cells of even
+     * columns, 2 in those of odd columns (brighter).
+     *
+     * @param root the folder to create
+     * @param n    slices
+     * @param size slice width and height
+     * @return root
+     * @throws IOException if writing fails
+     */
+    public static Path classesDataset(Path root, int n, int size) throws IOException {
+        return labelled(root, n, size, (x, y, k) -> {
+            boolean membrane = (x + k) % 12 < 2 || (y + 2 * k) % 12 < 2;
+            return membrane ? 0 : ((x + k) / 12) % 2 == 0 ? 1 : 2;
+        });
+    }
+
+    /**
+     * Like {@link #dataset}, with instance labels of touching cells: squares of 12 pixels with no
+     * background between them, each its own id, on a thin background frame.
+     *
+     * @param root the folder to create
+     * @param n    slices
+     * @param size slice width and height
+     * @return root
+     * @throws IOException if writing fails
+     */
+    public static Path instancesDataset(Path root, int n, int size) throws IOException {
+        return labelled(root, n, size, (x, y, k) -> {
+            if (x < 2 || y < 2 || x >= size - 2 || y >= size - 2) {
+                return 0;
+            }
+            return 1 + ((x + k) / 12) + 10 * ((y + k) / 12);
+        });
+    }
+
+    private interface LabelAt {
+        int at(int x, int y, int slice);
+    }
+
+    private static Path labelled(Path root, int n, int size, LabelAt labelAt) throws IOException {
+        Path img = Files.createDirectories(root.resolve("train/image"));
+        Path lab = Files.createDirectories(root.resolve("train/label"));
+        for (int k = 0; k < n; k++) {
+            int[] image = new int[size * size];
+            int[] label = new int[size * size];
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int c = labelAt.at(x, y, k);
+                    label[y * size + x] = c;
+                    // Bright texture per object; dark at each object's border, so boundaries show.
+                    boolean edge = c != 0 && (c != labelAt.at(Math.min(x + 1, size - 1), y, k)
+                            || c != labelAt.at(x, Math.min(y + 1, size - 1), k));
+                    image[y * size + x] = c == 0 || edge ? 30 + (x * 7 + y * 3) % 20 : 120 + (c * 37) % 100
+                            + (x * 5 + y) % 20;
+                }
+            }
+            String name = String.format("%02d", k);
+            ImageIo.write(GrayImage.ofInts(size, size, image, BitDepth.EIGHT), img.resolve(name + ".png"));
+            ImageIo.write(GrayImage.ofInts(size, size, label, BitDepth.SIXTEEN), lab.resolve(name + "_mask.png"));
+        }
+        return root;
+    }
 }

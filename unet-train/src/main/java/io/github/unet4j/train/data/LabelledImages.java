@@ -2,7 +2,6 @@ package io.github.unet4j.train.data;
 
 import io.github.unet4j.core.infer.Normalization;
 
-import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.io.ImageIoException;
@@ -10,22 +9,47 @@ import io.github.unet4j.train.weightmap.WeightMap;
 import io.github.unet4j.train.weightmap.WeightMapConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A folder of images with a folder of binary labels of the same names (ISBI 2012 layout:
- * {@code image/00.png}, {@code label/00.png}; label 0 = membrane, any other value = cell),
- * turned into training samples with class ids (0 = membrane, 1 = cell) and the paper's weight
- * map.
+ * A folder of images with a folder of their labels, turned into training samples with class
+ * ids and the paper's weight map. Labels are decoded by their {@link LabelCoding}: binary
+ * (ISBI 2012: 0 = membrane, any other value = cell), class ids, or instance ids. An image and
+ * its label are paired by file name without extension ({@code cell_001.tif} with
+ * {@code cell_001.png}), and the label may add {@code _mask} or {@code _label}
+ * ({@code cell_001_mask.png}).
  *
- * @param names  file names, in order
- * @param images the images
- * @param labels class ids per pixel (0 membrane, 1 cell), row-major
+ * @param names     image file names, in order
+ * @param images    the images
+ * @param labels    class ids per pixel, row-major
+ * @param coding    how the label files coded them
+ * @param classes   the number of classes (2 for binary and instance labels)
+ * @param instances per image, the instance ids with touching borders made background
+ *                  (instance labels only; otherwise an empty list)
+ * @param ignored   per image, the pixels without loss and metric, or null entries for none
+ *                  (an empty list when nothing is ignored)
  */
-public record LabelledImages(List<String> names, List<GrayImage> images, List<int[]> labels) {
+public record LabelledImages(List<String> names, List<GrayImage> images, List<int[]> labels, LabelCoding coding,
+        int classes, List<int[]> instances, List<boolean[]> ignored) {
+
+    /** The endings a label's name may add to its image's. */
+    public static final List<String> LABEL_SUFFIXES = List.of("", "_mask", "_label", "_labels");
 
     /**
-     * Reads every image in {@code imageDir} and the label of the same name in {@code labelDir}.
+     * Binary labels, nothing ignored.
+     *
+     * @param names  image file names
+     * @param images the images
+     * @param labels class ids (0, 1) per pixel
+     */
+    public LabelledImages(List<String> names, List<GrayImage> images, List<int[]> labels) {
+        this(names, images, labels, LabelCoding.BINARY, 2, List.of(), List.of());
+    }
+
+    /**
+     * Binary labels of the same names (any extension), nothing ignored.
      *
      * @param imageDir folder of images
      * @param labelDir folder of labels
@@ -34,54 +58,137 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
      *     between an image and its label, or a label with values other than 0 and one cell value
      */
     public static LabelledImages read(Path imageDir, Path labelDir) throws ImageIoException {
+        return read(imageDir, labelDir, LabelCoding.BINARY, 2, -1);
+    }
+
+    /**
+     * Reads every image in {@code imageDir} and its label in {@code labelDir}.
+     *
+     * @param imageDir folder of images
+     * @param labelDir folder of labels
+     * @param coding   how the labels code their pixels
+     * @param classes  the number of classes: K for {@link LabelCoding#CLASSES}, 2 otherwise
+     * @param ignore   the label value of pixels without loss and metric, or -1 for none
+     * @return the pairs, sorted by image name
+     * @throws ImageIoException naming the file: missing or ambiguous label, unreadable or
+     *     corrupt file, size mismatch, or a label that does not fit its coding
+     */
+    public static LabelledImages read(Path imageDir, Path labelDir, LabelCoding coding, int classes, int ignore)
+            throws ImageIoException {
+        if (coding != LabelCoding.CLASSES && classes != 2) {
+            throw new IllegalArgumentException("LabelledImages: " + coding + " labels make 2 classes, not " + classes);
+        }
+        Map<String, Path> labelFiles = new HashMap<>();
+        for (Path lp : ImageIo.listImagesStrict(labelDir)) {
+            String stem = stem(lp);
+            Path before = labelFiles.put(stem, lp);
+            if (before != null) {
+                throw new ImageIoException(lp, "has the same name as " + before.getFileName() + " but another "
+                        + "extension; keep one label per image in " + labelDir, null);
+            }
+        }
         List<String> names = new ArrayList<>();
         List<GrayImage> images = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
+        List<int[]> instances = new ArrayList<>();
+        List<boolean[]> ignored = new ArrayList<>();
         for (Path p : ImageIo.listImagesStrict(imageDir)) {
             String name = p.getFileName().toString();
-            Path lp = labelDir.resolve(name);
+            Path lp = labelOf(p, labelFiles, labelDir);
             GrayImage img = ImageIo.read(p);
             GrayImage lab = ImageIo.read(lp);
             if (img.width() != lab.width() || img.height() != lab.height()) {
                 throw new ImageIoException(lp, "label is " + lab.width() + "x" + lab.height() + " but its image "
                         + p + " is " + img.width() + "x" + img.height(), null);
             }
-            labels.add(classes(lab, lp));
+            LabelCoding.Decoded d = coding.decode(lab, lp, classes, ignore);
+            labels.add(d.classes());
+            if (d.instances() != null) {
+                instances.add(d.instances());
+            }
+            if (ignore >= 0) {
+                ignored.add(d.ignored());
+            }
             names.add(name);
             images.add(img);
         }
         if (names.isEmpty()) {
             throw new ImageIoException(imageDir, "no .png or .tif images in this folder", null);
         }
-        return new LabelledImages(List.copyOf(names), List.copyOf(images), List.copyOf(labels));
+        return new LabelledImages(List.copyOf(names), List.copyOf(images), List.copyOf(labels), coding, classes,
+                List.copyOf(instances), java.util.Collections.unmodifiableList(ignored));
     }
 
-    private static int[] classes(GrayImage label, Path path) throws ImageIoException {
-        float[] v = label.pixels();
-        int[] c = new int[v.length];
-        float cell = Float.NaN;
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] == 0) {
-                continue;
+    private static Path labelOf(Path image, Map<String, Path> labelFiles, Path labelDir) throws ImageIoException {
+        String stem = stem(image);
+        Path found = null;
+        for (String suffix : LABEL_SUFFIXES) {
+            Path lp = labelFiles.get(stem + suffix);
+            if (lp != null) {
+                if (found != null) {
+                    throw new ImageIoException(image, "has two labels, " + found.getFileName() + " and "
+                            + lp.getFileName() + "; keep one of them in " + labelDir, null);
+                }
+                found = lp;
             }
-            if (Float.isNaN(cell)) {
-                cell = v[i];
-            } else if (v[i] != cell) {
-                throw new ImageIoException(path, "label has values 0, " + cell + " and " + v[i] + " (at x="
-                        + (i % label.width()) + ", y=" + (i / label.width()) + "); a binary label needs 0 for "
-                        + "membrane and one value for cells", null);
-            }
-            c[i] = 1;
         }
-        return c;
+        if (found == null) {
+            throw new ImageIoException(image, "no label for this image in " + labelDir + ": looked for " + stem
+                    + ".png or .tif, with or without _mask or _label", null);
+        }
+        return found;
     }
 
-    private float[] normalized(Normalization norm, GrayImage g, int i) {
-        try {
-            return norm.apply(g.forNormalization());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("image " + names.get(i) + " (" + g.depth() + "): " + e.getMessage(), e);
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /**
+     * @param k the number of classes
+     * @return these images with {@code k} classes (class-id labels whose largest id is below k)
+     * @throws IllegalArgumentException if a label has an id of k or more
+     */
+    public LabelledImages withClasses(int k) {
+        long[] h = classHistogram();
+        for (int c = k; c < h.length; c++) {
+            if (h[c] > 0) {
+                throw new IllegalArgumentException("LabelledImages: class " + c + " occurs, so there are more than "
+                        + k + " classes");
+            }
         }
+        return new LabelledImages(names, images, labels, coding, k, instances, ignored);
+    }
+
+    /** @return the largest class id of any pixel that is not ignored */
+    public int largestClass() {
+        int max = 0;
+        for (int i = 0; i < size(); i++) {
+            boolean[] skip = ignored.isEmpty() ? null : ignored.get(i);
+            int[] c = labels.get(i);
+            for (int k = 0; k < c.length; k++) {
+                if ((skip == null || !skip[k]) && c[k] > max) {
+                    max = c[k];
+                }
+            }
+        }
+        return max;
+    }
+
+    /** @return pixels per class over all images, index = class id (ignored pixels left out) */
+    public long[] classHistogram() {
+        long[] h = new long[classes];
+        for (int i = 0; i < size(); i++) {
+            int[] c = labels.get(i);
+            boolean[] skip = ignored.isEmpty() ? null : ignored.get(i);
+            for (int k = 0; k < c.length; k++) {
+                if (skip == null || !skip[k]) {
+                    h[c[k]]++;
+                }
+            }
+        }
+        return h;
     }
 
     /**
@@ -95,16 +202,36 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         for (int i = 0; i < size(); i++) {
             GrayImage g = images.get(i);
             int[] c = labels.get(i);
-            long cells = java.util.Arrays.stream(c).filter(v -> v == 1).count();
-            if (cells == 0 || cells == c.length) {
-                w.add("label " + names.get(i) + " is all " + (cells == 0 ? "membrane (0)" : "cell") + ": it has no "
+            long distinct = java.util.Arrays.stream(c).distinct().count();
+            if (distinct == 1 && coding == LabelCoding.BINARY) {
+                w.add("label " + names.get(i) + " is all " + (c[0] == 0 ? "membrane (0)" : "cell") + ": it has no "
                         + "boundary to learn; check that 0 marks membrane and another value cells");
+            } else if (distinct == 1) {
+                w.add("label " + names.get(i) + " is all class " + c[0] + (coding == LabelCoding.INSTANCES
+                        ? " (no objects)" : "") + ": it has no boundary to learn");
+            }
+            if (coding == LabelCoding.INSTANCES) {
+                long ids = java.util.Arrays.stream(instances.get(i)).filter(v -> v != 0).distinct().count();
+                int[] ci = instances.get(i);
+                if (ids == 1 && java.util.Arrays.stream(ci).anyMatch(v -> v == 255 || v == 65535)) {
+                    w.add("label " + names.get(i) + " has one object, id " + java.util.Arrays.stream(ci)
+                            .max().orElse(0) + ": a binary mask given as instances? each object needs its own id "
+                            + "(or pass --labels binary)");
+                }
             }
             if (g.width() < 8 || g.height() < 8) {
                 w.add("image " + names.get(i) + " is only " + g.width() + "x" + g.height() + " pixels");
             }
         }
         return w;
+    }
+
+    private float[] normalized(Normalization norm, GrayImage g, int i) {
+        try {
+            return norm.apply(g.forNormalization());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("image " + names.get(i) + " (" + g.depth() + "): " + e.getMessage(), e);
+        }
     }
 
     /** @return the number of images */
@@ -118,7 +245,9 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
      * @return the images in [from, to)
      */
     public LabelledImages subList(int from, int to) {
-        return new LabelledImages(names.subList(from, to), images.subList(from, to), labels.subList(from, to));
+        return new LabelledImages(names.subList(from, to), images.subList(from, to), labels.subList(from, to),
+                coding, classes, instances.isEmpty() ? instances : instances.subList(from, to),
+                ignored.isEmpty() ? ignored : ignored.subList(from, to));
     }
 
     /**
@@ -142,7 +271,23 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
             GrayImage g = images.get(i);
-            float[] w = weights == null ? null : WeightMap.fromBinary(labels.get(i), g.width(), g.height(), 1, weights);
+            float[] w = weights == null ? null : switch (coding) {
+                case BINARY -> WeightMap.fromBinary(labels.get(i), g.width(), g.height(), 1, weights);
+                case CLASSES -> WeightMap.fromClasses(labels.get(i), g.width(), g.height(), classes, weights);
+                case INSTANCES -> WeightMap.fromInstances(instances.get(i), g.width(), g.height(), weights);
+            };
+            if (!ignored.isEmpty() && ignored.get(i) != null) {
+                boolean[] skip = ignored.get(i);
+                if (w == null) {
+                    w = new float[skip.length];
+                    java.util.Arrays.fill(w, 1f);
+                }
+                for (int k = 0; k < skip.length; k++) {
+                    if (skip[k]) {
+                        w[k] = 0f; // no loss here
+                    }
+                }
+            }
             out.add(Sample.of(normalized(norm, g, i), labels.get(i), w, g.width(), g.height()));
         }
         return out;

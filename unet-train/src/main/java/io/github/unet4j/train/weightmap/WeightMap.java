@@ -161,6 +161,73 @@ public final class WeightMap {
         return compute(cellOf, cells, width, height, config);
     }
 
+    /**
+     * Weight map of a class-id label image of {@code classes} classes, 0 the background: the
+     * objects are the connected components of each foreground class (two touching objects of
+     * different classes stay two), the border term as for instances, and with
+     * {@link ClassBalance#INVERSE_FREQUENCY} {@code wc = N / (K * n_c)} over the K classes
+     * present.
+     *
+     * @param labels  row-major class ids in {@code 0..classes-1}, length {@code width * height}
+     * @param width   image width, positive
+     * @param height  image height, positive
+     * @param classes the number of classes, at least 2
+     * @param config  weight map parameters
+     * @return the weight map {@code wc + border term}
+     * @throws IllegalArgumentException on a class id out of range, or as {@link #fromInstances}
+     */
+    public static float[] fromClasses(int[] labels, int width, int height, int classes, WeightMapConfig config) {
+        ImageChecks.notNull(labels, "labels");
+        ImageChecks.notNull(config, "config");
+        int n = ImageChecks.pixels("labels", labels.length, width, height);
+        if (classes < 2) {
+            throw new IllegalArgumentException("WeightMap.fromClasses: need at least 2 classes, got " + classes);
+        }
+        int[] count = new int[classes];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels: class id " + labels[i] + " at (" + (i % width) + ", "
+                        + (i / width) + ") is not in 0.." + (classes - 1));
+            }
+            count[labels[i]]++;
+        }
+        int[] objects = new int[n];
+        int offset = 0;
+        for (int c = 1; c < classes; c++) {
+            if (count[c] == 0) {
+                continue;
+            }
+            boolean[] mask = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                mask[i] = labels[i] == c;
+            }
+            int[] ids = new int[n];
+            int found = ConnectedComponents.labelInto(mask, width, height, config.connectivity(), ids);
+            for (int i = 0; i < n; i++) {
+                if (ids[i] > 0) {
+                    objects[i] = ids[i] + offset;
+                }
+            }
+            offset += found;
+        }
+        WeightMapParts parts = partsFromInstances(objects, width, height, config);
+        float[] w = parts.borderTerm();
+        if (config.classBalance() == ClassBalance.NONE) {
+            for (int i = 0; i < n; i++) {
+                w[i] += 1f;
+            }
+            return w;
+        }
+        int present = 0;
+        for (int k : count) {
+            present += k > 0 ? 1 : 0;
+        }
+        for (int i = 0; i < n; i++) {
+            w[i] += (float) ((double) n / ((double) present * count[labels[i]]));
+        }
+        return w;
+    }
+
     /** Builds both terms from cell indices {@code 1..cells} per pixel (0 = background). */
     private static WeightMapParts compute(int[] cellOf, int cells, int width, int height, WeightMapConfig config) {
         float[] classWeights = classWeights(cellOf, config.classBalance());

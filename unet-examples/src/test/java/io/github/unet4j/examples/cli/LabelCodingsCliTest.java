@@ -1,0 +1,68 @@
+package io.github.unet4j.examples.cli;
+
+import static io.github.unet4j.examples.cli.CliTest.assertOneLineError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.unet4j.train.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** unet train on class-id and instance labels (issue 15), with label files named image_mask.png. */
+class LabelCodingsCliTest {
+
+    private static String[] train(Path data, Path out, String... more) {
+        return Stream.concat(Stream.of("train", "--data", data.toString(), "--out", out.toString(), "--validation", "1",
+                "--steps", "4", "--validate-every", "2", "--checkpoint-every", "0", "--depth", "2",
+                "--base-channels", "2", "--tile", "26", "--dropout", "0"), Stream.of(more)).toArray(String[]::new);
+    }
+
+    @Test
+    void threeClassLabelsTrainAndValidatePerClass(@TempDir Path dir) throws IOException {
+        Path data = CliTestData.classesDataset(dir.resolve("data"), 3, 40);
+        CommandRun r = CommandRun.of(train(data, dir.resolve("run"), "--labels", "classes", "--classes", "3"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Checkpoint.load(dir.resolve("run/model.zip")).config().classes());
+        String header = Files.readAllLines(dir.resolve("run/validation-log.csv")).get(0);
+        assertEquals("step,pixel_accuracy,mean_iou,mean_dice,iou_0,iou_1,iou_2", header);
+        // Without --classes, K comes from the data.
+        CommandRun inferred = CommandRun.of(train(data, dir.resolve("run2"), "--labels", "classes"));
+        assertEquals(0, inferred.code(), inferred.err());
+        assertEquals(3, Checkpoint.load(dir.resolve("run2/model.zip")).config().classes());
+    }
+
+    @Test
+    void instanceLabelsTrainATwoClassNetworkWithRidges(@TempDir Path dir) throws IOException {
+        Path data = CliTestData.instancesDataset(dir.resolve("data"), 3, 40);
+        CommandRun r = CommandRun.of(train(data, dir.resolve("run"), "--labels", "instances"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, Checkpoint.load(dir.resolve("run/model.zip")).config().classes());
+        assertTrue(Files.readAllLines(dir.resolve("run/validation-log.csv")).get(0).startsWith("step,pixel_accuracy"));
+    }
+
+    @Test
+    void labelMistakesAreOneLineErrorsThatSayWhatToPass(@TempDir Path dir) throws IOException {
+        Path instances = CliTestData.instancesDataset(dir.resolve("inst"), 2, 40);
+        assertOneLineError(CommandRun.of(train(instances, dir.resolve("a"))), "00_mask.png", "pass --labels instances");
+        assertOneLineError(CommandRun.of(train(instances, dir.resolve("b"), "--labels", "classes", "--classes", "3")),
+                "00_mask.png", "is not a class id 0..2", "pass --classes");
+        Path binary = CliTestData.dataset(dir.resolve("bin"), 2, 40);
+        assertOneLineError(CommandRun.of(train(binary, dir.resolve("c"), "--labels", "classes", "--classes", "2")),
+                "values 0 and 255 make a binary mask, not class ids: pass --labels binary");
+        assertOneLineError(CommandRun.of(train(binary, dir.resolve("d"), "--classes", "3")), "--classes 3",
+                "pass --labels classes");
+    }
+
+    @Test
+    void ignoredPixelsTrain(@TempDir Path dir) throws IOException {
+        Path data = CliTestData.classesDataset(dir.resolve("data"), 3, 40);
+        CommandRun r = CommandRun.of(train(data, dir.resolve("run"), "--labels", "classes", "--classes", "2",
+                "--ignore-label", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, Checkpoint.load(dir.resolve("run/model.zip")).config().classes());
+    }
+}
