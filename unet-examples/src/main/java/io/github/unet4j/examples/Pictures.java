@@ -90,6 +90,29 @@ public final class Pictures {
     }
 
     /**
+     * @param image  row-major gray values
+     * @param labels row-major class or instance id per pixel (0 = background, left gray)
+     * @param w      width
+     * @param h      height
+     * @return the gray image with each non-zero id tinted in a colour of its own (ids share
+     *         colours in a cycle of golden-ratio hues)
+     */
+    public static BufferedImage tinted(float[] image, int[] labels, int w, int h) {
+        BufferedImage img = gray(image, w, h);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != 0) {
+                int g = img.getRGB(i % w, i / w) & 0xFF;
+                int c = Color.HSBtoRGB((labels[i] * 0.618034f) % 1f, 0.8f, 1f);
+                int r = (int) (0.5 * g + 0.5 * (c >> 16 & 0xFF));
+                int gg = (int) (0.5 * g + 0.5 * (c >> 8 & 0xFF));
+                int b = (int) (0.5 * g + 0.5 * (c & 0xFF));
+                img.setRGB(i % w, i / w, (r << 16) | (gg << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    /**
      * @param pictures pictures of equal height
      * @param gap      pixels between them
      * @return them side by side on white

@@ -185,6 +185,7 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
         Map<String, String> meta = new LinkedHashMap<>(norm.toMetadata());
         meta.put("seed", Long.toString(seed));
         meta.put("tile", Integer.toString(tile));
+        meta.put("labels", train.coding().name().toLowerCase(java.util.Locale.ROOT));
         meta.putAll(metadata);
         return new Trainer(net, new WeightedCrossEntropy(), opt, sampler, config)
                 .validator(validate ? validator(held, norm) : null)

@@ -3,6 +3,7 @@ package io.github.unet4j.examples.cli;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.core.infer.Dihedral;
 import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.TileModel;
@@ -75,10 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
         int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
                 Integer.toString(net.config().inputSizeForOutput(200))));
         OptionChecks.tile(tile != null ? "--tile" : "the checkpoint's tile", net.config(), inputTile);
-        if (net.config().classes() != 2) {
-            throw new IllegalArgumentException(checkpoint + ": the network has " + net.config().classes()
-                    + " classes; predict writes membrane/cell maps and needs 2");
-        }
+        LabelCoding coding = codingOf(ck, net.config().classes());
         InputImages images = InputImages.read(input);
         for (int i = 0; i < images.images().size(); i++) { // every image before anything is written
             normalized(norm, images.images().get(i), images.sources().get(i), true);
@@ -94,8 +92,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         TileMemory.check(tile != null ? "--tile" : "the checkpoint's tile", net, inputTile, batch, Mode.INFER, 0);
         Path dir = AtomicFiles.outputFolder(out);
-        Path probDir = AtomicFiles.outputFolder(dir.resolve("probabilities"));
-        Path labelDir = AtomicFiles.outputFolder(dir.resolve("labels"));
+        PredictionFiles files = new PredictionFiles(dir, coding, format == Format.TIFF);
         LOG.info("backend: {}", NativeBackend.describe());
         TileModel model = UNetTileModel.of(net, inputTile);
         OverlapTile tiler = new OverlapTile(tta ? new Dihedral(model) : model, batch);
@@ -104,34 +101,38 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < images.images().size(); i++) {
             GrayImage g = images.images().get(i);
             String name = images.names().get(i);
-            float[][] p = tiler.predict(new float[][] {normalized(norm, g, images.sources().get(i), false)}, g.width(), g.height());
-            float[] cell = p[1];
-            int[] labels = OverlapTile.argmax(p);
-            for (int k = 0; k < labels.length; k++) {
-                labels[k] *= 255; // class 1 (cell) is white, as in the ISBI labels
-            }
-            if (format == Format.TIFF) {
-                ImageIo.write(new GrayImage(g.width(), g.height(), cell, BitDepth.FLOAT32),
-                        probDir.resolve(name + ".tif"));
-            } else {
-                int[] q = new int[cell.length];
-                for (int k = 0; k < q.length; k++) {
-                    q[k] = Math.round(255 * cell[k]);
-                }
-                ImageIo.write(GrayImage.ofInts(g.width(), g.height(), q, BitDepth.EIGHT), probDir.resolve(name + ".png"));
-            }
-            ImageIo.write(GrayImage.ofInts(g.width(), g.height(), labels, BitDepth.EIGHT), labelDir.resolve(name + ".png"));
-            if (i == 0) {
-                AtomicFiles.writePng(dir.resolve("overlay-" + name + ".png"), Pictures.overlay(g.pixels(), p[0],
-                        g.width(), g.height()));
-            }
+            float[][] p = tiler.predict(new float[][] {normalized(norm, g, images.sources().get(i), false)}, g.width(),
+                    g.height());
+            long found = files.write(name, g, p, i == 0);
             double el = (System.nanoTime() - t0) / 1e9;
-            err.printf("segmented %d/%d %s (%.1f s, eta %s)%n", i + 1, images.images().size(), name, el,
+            err.printf("segmented %d/%d %s%s (%.1f s, eta %s)%n", i + 1, images.images().size(), name,
+                    coding == LabelCoding.INSTANCES ? ": " + found + " objects" : "", el,
                     Progress.clock(el / (i + 1) * (images.images().size() - i - 1)));
             err.flush();
         }
-        LOG.info("wrote {} probability maps to {}, labels to {}", images.images().size(), probDir, labelDir);
+        LOG.info("wrote {} probability maps and labels ({}) to {}", images.images().size(), coding, dir);
         return 0;
+    }
+
+    /**
+     * @return the label coding the checkpoint was trained on (its "labels" metadata; checkpoints
+     *         without it are binary, or class ids when they have more than 2 classes)
+     */
+    private LabelCoding codingOf(Checkpoint ck, int classes) {
+        String stored = ck.metadata().get("labels");
+        LabelCoding c;
+        try {
+            c = stored == null ? (classes == 2 ? LabelCoding.BINARY : LabelCoding.CLASSES)
+                    : LabelCoding.valueOf(stored.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(checkpoint + ": metadata labels = '" + stored + "' is not binary, "
+                    + "classes or instances", e);
+        }
+        if (c != LabelCoding.CLASSES && classes != 2) {
+            throw new IllegalArgumentException(checkpoint + ": " + c + " labels need a 2-class network, this one has "
+                    + classes);
+        }
+        return c;
     }
 
     private float[] normalized(Normalization norm, GrayImage g, String source, boolean checkOnly) {

@@ -8,6 +8,7 @@ import io.github.unet4j.train.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,61 @@ class LabelCodingsCliTest {
         CommandRun inferred = CommandRun.of(train(data, dir.resolve("run2"), "--labels", "classes"));
         assertEquals(0, inferred.code(), inferred.err());
         assertEquals(3, Checkpoint.load(dir.resolve("run2/model.zip")).config().classes());
+    }
+
+    @Test
+    void threeClassesTrainPredictAndEvaluateEndToEnd(@TempDir Path dir) throws IOException {
+        Path data = CliTestData.classesDataset(dir.resolve("data"), 3, 40);
+        assertEquals(0, CommandRun.of(train(data, dir.resolve("run"), "--labels", "classes", "--classes", "3"))
+                .code());
+        Path pred = dir.resolve("pred");
+        CommandRun p = CommandRun.of("predict", "--checkpoint", dir.resolve("run/model.zip").toString(), "--input",
+                data.resolve("train/image").toString(), "--out", pred.toString(), "--format", "TIFF");
+        assertEquals(0, p.code(), p.err());
+        assertEquals(3, io.github.unet4j.train.io.ImageIo.readStack(pred.resolve("probabilities/00.tif")).size(),
+                "a float page per class");
+        io.github.unet4j.train.io.GrayImage classMap = io.github.unet4j.train.io.ImageIo.read(pred.resolve(
+                "labels/00.png"));
+        assertTrue(java.util.Arrays.stream(classMap.toIntArray()).allMatch(c -> c >= 0 && c < 3));
+        assertTrue(Files.exists(pred.resolve("overlay-00.png")));
+        Path csv = dir.resolve("scores.csv");
+        CommandRun e = CommandRun.of("evaluate", "--prediction", pred.resolve("labels").toString(), "--truth",
+                data.resolve("train/label").toString(), "--labels", "classes", "--classes", "3", "--csv",
+                csv.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith(String.format("%-12s %11s %11s %11s", "image", "pixel_acc", "mean_iou",
+                "mean_dice")), e.out());
+        assertEquals("image,pixel_acc,mean_iou,mean_dice,iou_0,iou_1,iou_2", Files.readAllLines(csv).get(0));
+        assertEquals(4, Files.readAllLines(csv).size(), "a row per image");
+        // The truth against itself scores 1.
+        CommandRun self = CommandRun.of("evaluate", "--prediction", data.resolve("train/label").toString(), "--truth",
+                data.resolve("train/label").toString(), "--labels", "classes");
+        assertEquals(0, self.code(), self.err());
+        assertTrue(self.out().lines().filter(l -> l.startsWith("mean")).findFirst().orElseThrow()
+                .matches("mean(\\s+1\\.0000)+"), self.out());
+    }
+
+    @Test
+    void instancesTrainPredictAndEvaluateEndToEnd(@TempDir Path dir) throws IOException {
+        Path data = CliTestData.instancesDataset(dir.resolve("data"), 3, 40);
+        assertEquals(0, CommandRun.of(train(data, dir.resolve("run"), "--labels", "instances")).code());
+        Path pred = dir.resolve("pred");
+        CommandRun p = CommandRun.of("predict", "--checkpoint", dir.resolve("run/model.zip").toString(), "--input",
+                data.resolve("train/image").toString(), "--out", pred.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.err().contains(" objects ("), p.err());
+        assertEquals(io.github.unet4j.train.io.BitDepth.SIXTEEN, io.github.unet4j.train.io.ImageIo.read(
+                pred.resolve("labels/00.png")).depth());
+        CommandRun e = CommandRun.of("evaluate", "--prediction", pred.resolve("labels").toString(), "--truth",
+                data.resolve("train/label").toString(), "--labels", "instances");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("seg") && e.out().contains("f1"), e.out());
+        CommandRun self = CommandRun.of("evaluate", "--prediction", data.resolve("train/label").toString(), "--truth",
+                data.resolve("train/label").toString(), "--labels", "instances");
+        String mean = self.out().lines().filter(l -> l.startsWith("mean")).findFirst().orElseThrow();
+        String[] cells = mean.trim().split("\\s+");
+        assertEquals(List.of("1.0000", "1.0000", "1.0000", "1.0000", "1.0000"), List.of(cells).subList(1, 6),
+                self.out());
     }
 
     @Test
