@@ -20,8 +20,9 @@ import java.util.SplittableRandom;
  * <p>Run from the repository root: {@code java -cp unet-examples/target/unet.jar
  * io.github.unet4j.examples.TouchingCells [out] [train] [validation] [size] [seed]}, by default
  * {@code data/touching-cells 24 6 256 1}: {@code train/image/NN.png} (8-bit) with
- * {@code train/label/NN.png} (16-bit instance ids), the last {@code validation} of them meant
- * to be held out with {@code unet train --validation}.
+ * {@code train/label/NN.png} (16-bit instance ids), and the test images
+ * {@code test/image/NN.png} with {@code test/label/NN.png}, made from later streams of the
+ * same seed.
  */
 public final class TouchingCells {
     private TouchingCells() {
@@ -122,7 +123,7 @@ public final class TouchingCells {
     }
 
     /**
-     * @param args optional output folder, training and validation image counts, size and seed
+     * @param args optional output folder, training and test image counts, size and seed
      * @throws IOException if writing fails
      */
     public static void main(String[] args) throws IOException {
@@ -131,9 +132,10 @@ public final class TouchingCells {
         int validation = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
-        Path img = Files.createDirectories(out.resolve("train/image"));
-        Path lab = Files.createDirectories(out.resolve("train/label"));
         for (int i = 0; i < train + validation; i++) {
+            String part = i < train ? "train" : "test";
+            Path img = Files.createDirectories(out.resolve(part + "/image"));
+            Path lab = Files.createDirectories(out.resolve(part + "/label"));
             Picture p = generate(size, seed, i);
             String name = String.format("%02d.png", i);
             ImageIo.write(p.image(), img.resolve(name));

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
                 + "name may add _mask or _label). Binary (0 = membrane, anything else = cell; probability maps are "
                 + "thresholded at half their range): pixel error, ISBI 2012 foreground-restricted Rand and "
                 + "information errors, IoU. Classes: pixel accuracy, mean IoU and Dice, IoU per class. Instances: "
-                + "object F1, precision and recall at IoU > 0.5, mean matched IoU, the Cell Tracking Challenge SEG.")
+                + "object F1, precision and recall at IoU > 0.5, mean matched IoU, the Cell Tracking Challenge SEG, "
+                + "object counts and the pairs of true objects merged into one predicted object.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--prediction", required = true, description = "Folder of predicted label or probability images.")
@@ -149,7 +150,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
                 yield c;
             }
-            case INSTANCES -> List.of("f1", "precision", "recall", "matched_iou", "seg", "true_objs", "pred_objs");
+            case INSTANCES -> List.of("f1", "precision", "recall", "matched_iou", "seg", "true_objs", "pred_objs",
+                    "merged_pairs");
         };
     }
 
@@ -182,7 +184,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             default -> {
                 ObjectMatching m = ObjectMatching.of(pi.toIntArray(), ti.toIntArray());
                 return new double[] {m.f1(), m.precision(), m.recall(), m.meanMatchedIou(), m.seg(), m.trueObjects(),
-                    m.predictedObjects()};
+                    m.predictedObjects(), m.mergedPairs()};
             }
         }
     }

@@ -16,8 +16,12 @@ import java.util.Map;
  * @param matched          pairs with IoU above 0.5
  * @param meanMatchedIou   the mean IoU of the matched pairs, NaN if none
  * @param seg              the SEG measure, NaN if the truth has no objects
+ * @param mergedPairs      pairs of true objects merged into one predicted object: each true
+ *                         object is assigned to the predicted object that covers more than half
+ *                         of it, and a predicted object assigned k true ones merges k(k-1)/2 pairs
  */
-public record ObjectMatching(int trueObjects, int predictedObjects, int matched, double meanMatchedIou, double seg) {
+public record ObjectMatching(int trueObjects, int predictedObjects, int matched, double meanMatchedIou, double seg,
+        long mergedPairs) {
 
     /** IoU a pair must exceed to match. */
     public static final double MATCH_IOU = 0.5;
@@ -55,6 +59,7 @@ public record ObjectMatching(int trueObjects, int predictedObjects, int matched,
         int matched = 0;
         double iouSum = 0;
         Map<Integer, Double> segOf = new HashMap<>();
+        Map<Integer, Integer> coveredBy = new HashMap<>();
         for (Map.Entry<Long, Long> e : overlap.entrySet()) {
             int t = (int) (e.getKey() >>> 32);
             int p = (int) (e.getKey() & 0xffffffffL);
@@ -66,12 +71,17 @@ public record ObjectMatching(int trueObjects, int predictedObjects, int matched,
             }
             if (2 * both > tSize.get(t)) {
                 segOf.put(t, iou); // at most one predicted object covers more than half of t
+                coveredBy.merge(p, 1, Integer::sum);
             }
         }
         double seg = tSize.isEmpty() ? Double.NaN
                 : segOf.values().stream().mapToDouble(Double::doubleValue).sum() / tSize.size();
+        long merged = 0;
+        for (int k : coveredBy.values()) {
+            merged += (long) k * (k - 1) / 2;
+        }
         return new ObjectMatching(tSize.size(), pSize.size(), matched, matched == 0 ? Double.NaN : iouSum / matched,
-                seg);
+                seg, merged);
     }
 
     /** @return matched / predicted objects (1 when both images have no objects, 0 when only the truth has some) */

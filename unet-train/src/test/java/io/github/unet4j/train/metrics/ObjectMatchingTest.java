@@ -31,6 +31,10 @@ class ObjectMatchingTest {
         ObjectMatching mm = ObjectMatching.of(merged, twoTrue);
         assertEquals(0, mm.matched());
         assertEquals(0.5, mm.seg(), 1e-12);
+        assertEquals(1, mm.mergedPairs(), "one pair of true objects merged");
+        assertEquals(0, m.mergedPairs());
+        // Three true objects in one prediction: 3 pairs.
+        assertEquals(3, ObjectMatching.of(new int[] {4, 4, 4, 4, 4, 4}, new int[] {1, 1, 2, 2, 3, 3}).mergedPairs());
     }
 
     @Test
@@ -48,6 +52,7 @@ class ObjectMatchingTest {
             assertTrue(Double.isNaN(m.seg()) || (m.seg() >= 0 && m.seg() <= 1), m.toString());
             ObjectMatching same = ObjectMatching.of(a, a);
             assertEquals(1.0, same.f1(), 0);
+            assertEquals(0, same.mergedPairs());
             assertTrue(Double.isNaN(same.seg()) || same.seg() == 1.0);
             // F1 is symmetric; relabelling the instances changes nothing.
             assertEquals(m.f1(), ObjectMatching.of(b, a).f1(), 1e-12);
