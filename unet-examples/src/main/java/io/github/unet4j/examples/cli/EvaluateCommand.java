@@ -5,7 +5,9 @@ import io.github.unet4j.train.data.LabelledImages;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.io.ImageIoException;
+import io.github.unet4j.train.metrics.CellSegments;
 import io.github.unet4j.train.metrics.ClassOverlap;
+import io.github.unet4j.train.metrics.ForegroundRestrictedScores;
 import io.github.unet4j.train.metrics.LabelImage;
 import io.github.unet4j.train.metrics.MembraneLabel;
 import io.github.unet4j.train.metrics.ObjectMatching;
@@ -52,6 +54,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Classes for --labels classes (default: the largest id in the images "
             + "plus one).")
     Integer classes;
+
+    @Option(names = "--segments", description = "With --labels binary: the predictions are cell ids (0 = membrane), "
+            + "such as predict --watershed's segments/, scored as they are rather than as connected components.")
+    boolean segments;
 
     @Option(names = "--csv", description = "Also write the table as CSV to this file.")
     Path csv;
@@ -158,11 +164,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     private double[] scores(GrayImage pi, GrayImage ti, int k) {
         switch (labels) {
             case BINARY -> {
-                LabelImage pl = LabelImage.threshold(pi, (float) (pi.depth().fullScale() / 2));
+                LabelImage pl = segments ? LabelImage.of(pi) : LabelImage.threshold(pi, (float) (pi.depth().fullScale()
+                        / 2));
                 SegmentationMetrics m = SegmentationMetrics.evaluate(pl, LabelImage.of(ti), MembraneLabel.ZERO,
                         PredictedMembrane.SINGLETONS);
-                return new double[] {m.pixelError(), m.randError(), m.scores().informationError(),
-                    m.overlap().iou()[0], m.overlap().iou()[1]};
+                double rand = m.randError();
+                double info = m.scores().informationError();
+                if (segments) {
+                    ForegroundRestrictedScores s = ForegroundRestrictedScores.ofSegments(pl,
+                            CellSegments.label(LabelImage.of(ti), MembraneLabel.ZERO), PredictedMembrane.SINGLETONS);
+                    rand = s.randError();
+                    info = s.informationError();
+                }
+                return new double[] {m.pixelError(), rand, info, m.overlap().iou()[0], m.overlap().iou()[1]};
             }
             case CLASSES -> {
                 LabelImage p = LabelImage.of(pi);

@@ -6,6 +6,7 @@ import io.github.unet4j.core.UNet;
 import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.core.infer.Dihedral;
 import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.Watershed;
 import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.runtime.NativeBackend;
@@ -64,6 +65,16 @@ public final class PredictCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     Format format = Format.PNG;
 
+    @Option(names = "--watershed", description = "Objects by a seeded watershed on the foreground probability "
+            + "(seeds where it is above 0.9, objects of at least --min-size pixels) instead of connected components: "
+            + "keeps touching objects apart across gaps of a pixel or two in the predicted boundary. Instance models: "
+            + "labels/ holds its objects; binary models: also segments/ (cells as ids, 0 = membrane).")
+    boolean watershed;
+
+    @Option(names = "--min-size", description = "With --watershed, objects of fewer pixels are dropped "
+            + "(default: ${DEFAULT-VALUE}).")
+    int minSize = 10;
+
     @Spec
     CommandSpec spec;
 
@@ -73,6 +84,11 @@ public final class PredictCommand implements Callable<Integer> {
         UNet net = ck.toNetwork(DataType.FLOAT);
         Normalization norm = Normalization.fromMetadata(ck.metadata());
         OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.atLeast("--min-size", minSize, 1);
+        if (watershed && codingOf(ck, net.config().classes()) == LabelCoding.CLASSES) {
+            throw new IllegalArgumentException("--watershed: splits objects of binary or instance models; "
+                    + checkpoint + " was trained on class ids");
+        }
         int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
                 Integer.toString(net.config().inputSizeForOutput(200))));
         OptionChecks.tile(tile != null ? "--tile" : "the checkpoint's tile", net.config(), inputTile);
@@ -92,7 +108,8 @@ public final class PredictCommand implements Callable<Integer> {
         }
         TileMemory.check(tile != null ? "--tile" : "the checkpoint's tile", net, inputTile, batch, Mode.INFER, 0);
         Path dir = AtomicFiles.outputFolder(out);
-        PredictionFiles files = new PredictionFiles(dir, coding, format == Format.TIFF);
+        PredictionFiles files = new PredictionFiles(dir, coding, format == Format.TIFF, watershed
+                ? new Watershed.Config(0.5, 0.9, minSize) : null);
         LOG.info("backend: {}", NativeBackend.describe());
         TileModel model = UNetTileModel.of(net, inputTile);
         OverlapTile tiler = new OverlapTile(tta ? new Dihedral(model) : model, batch);

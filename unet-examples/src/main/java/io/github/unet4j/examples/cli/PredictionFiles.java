@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.infer.OverlapTile;
+import io.github.unet4j.core.infer.Watershed;
 import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.train.io.BitDepth;
@@ -34,13 +35,27 @@ final class PredictionFiles {
     private final Path labels;
     private final LabelCoding coding;
     private final boolean tiff;
+    private final Watershed.Config watershed;
+    private final Path segments;
 
-    PredictionFiles(Path dir, LabelCoding coding, boolean tiff) throws IOException {
+    /**
+     * @param watershed the seeded watershed's parameters, or null for connected components
+     *                  (with binary labels it also writes {@code segments/NAME.png}: its cells
+     *                  as 16-bit ids, 0 = membrane)
+     */
+    PredictionFiles(Path dir, LabelCoding coding, boolean tiff, Watershed.Config watershed) throws IOException {
         this.dir = dir;
         this.probabilities = AtomicFiles.outputFolder(dir.resolve("probabilities"));
         this.labels = AtomicFiles.outputFolder(dir.resolve("labels"));
         this.coding = coding;
         this.tiff = tiff;
+        this.watershed = watershed;
+        this.segments = watershed != null && coding == LabelCoding.BINARY
+                ? AtomicFiles.outputFolder(dir.resolve("segments")) : null;
+        if (watershed != null && coding == LabelCoding.CLASSES) {
+            throw new IllegalArgumentException("--watershed: splits objects of binary or instance models; this one "
+                    + "was trained on class ids");
+        }
     }
 
     /**
@@ -80,18 +95,17 @@ final class PredictionFiles {
                 ImageIo.write(eightBit(fg, w, h), probabilities.resolve(name + ".png"));
             }
             if (coding == LabelCoding.INSTANCES) {
-                boolean[] mask = new boolean[classes.length];
-                for (int i = 0; i < mask.length; i++) {
-                    mask[i] = classes[i] == 1;
+                out = objects(classes, fg, w, h);
+                found = java.util.Arrays.stream(out).max().orElse(0);
+                if (found > 65535) {
+                    throw new IllegalStateException(name + ": " + found + " objects do not fit a 16-bit label");
                 }
-                Components c = ConnectedComponents.label(mask, w, h, Connectivity.FOUR);
-                if (c.count() > 65535) {
-                    throw new IllegalStateException(name + ": " + c.count() + " objects do not fit a 16-bit label");
-                }
-                out = c.labels();
-                found = c.count();
                 ImageIo.write(GrayImage.ofInts(w, h, out, BitDepth.SIXTEEN), labels.resolve(name + ".png"));
             } else {
+                if (segments != null) {
+                    int[] cells = Watershed.segment(fg, w, h, watershed);
+                    ImageIo.write(GrayImage.ofInts(w, h, cells, BitDepth.SIXTEEN), segments.resolve(name + ".png"));
+                }
                 out = new int[classes.length];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = classes[i] * 255; // class 1 (cell) is white, as in the ISBI labels
@@ -105,6 +119,19 @@ final class PredictionFiles {
                     ? Pictures.overlay(g.pixels(), p[0], w, h) : Pictures.tinted(g.pixels(), out, w, h));
         }
         return found;
+    }
+
+    /** The objects: the watershed's, or the connected components (edge neighbours) of the argmax foreground. */
+    private int[] objects(int[] classes, float[] fg, int w, int h) {
+        if (watershed != null) {
+            return Watershed.segment(fg, w, h, watershed);
+        }
+        boolean[] mask = new boolean[classes.length];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = classes[i] == 1;
+        }
+        Components c = ConnectedComponents.label(mask, w, h, Connectivity.FOUR);
+        return c.labels();
     }
 
     private static GrayImage eightBit(float[] p, int w, int h) {

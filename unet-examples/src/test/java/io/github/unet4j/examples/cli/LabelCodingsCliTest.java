@@ -92,6 +92,47 @@ class LabelCodingsCliTest {
     }
 
     @Test
+    void watershedObjectsForInstanceAndBinaryModels(@TempDir Path dir) throws IOException {
+        Path data = CliTestData.instancesDataset(dir.resolve("data"), 3, 40);
+        assertEquals(0, CommandRun.of(train(data, dir.resolve("run"), "--labels", "instances")).code());
+        Path pred = dir.resolve("pred");
+        CommandRun p = CommandRun.of("predict", "--checkpoint", dir.resolve("run/model.zip").toString(), "--input",
+                data.resolve("train/image").toString(), "--out", pred.toString(), "--watershed", "--min-size", "3");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(Files.exists(pred.resolve("labels/00.png")));
+        Path bin = CliTestData.dataset(dir.resolve("bin"), 3, 40);
+        assertEquals(0, CommandRun.of(train(bin, dir.resolve("brun"))).code());
+        Path bpred = dir.resolve("bpred");
+        CommandRun b = CommandRun.of("predict", "--checkpoint", dir.resolve("brun/model.zip").toString(), "--input",
+                bin.resolve("train/image").toString(), "--out", bpred.toString(), "--watershed");
+        assertEquals(0, b.code(), b.err());
+        assertEquals(io.github.unet4j.train.io.BitDepth.SIXTEEN, io.github.unet4j.train.io.ImageIo.read(
+                bpred.resolve("segments/00.png")).depth());
+        CommandRun e = CommandRun.of("evaluate", "--prediction", bpred.resolve("segments").toString(), "--truth",
+                bin.resolve("train/label").toString(), "--segments");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("rand_error"), e.out());
+        // The truth's own cells as segments score a Rand error of 0.
+        Path cells = Files.createDirectories(dir.resolve("cells"));
+        for (String n : new String[] {"00", "01", "02"}) {
+            io.github.unet4j.train.io.GrayImage t = io.github.unet4j.train.io.ImageIo.read(bin.resolve("train/label/"
+                    + n + ".png"));
+            int[] ids = io.github.unet4j.train.metrics.CellSegments.label(io.github.unet4j.train.metrics.LabelImage.of(
+                    t), io.github.unet4j.train.metrics.MembraneLabel.ZERO).labels();
+            io.github.unet4j.train.io.ImageIo.write(io.github.unet4j.train.io.GrayImage.ofInts(40, 40, ids,
+                    io.github.unet4j.train.io.BitDepth.SIXTEEN), cells.resolve(n + ".png"));
+        }
+        CommandRun self = CommandRun.of("evaluate", "--prediction", cells.toString(), "--truth",
+                bin.resolve("train/label").toString(), "--segments");
+        String mean = self.out().lines().filter(l -> l.startsWith("mean")).findFirst().orElseThrow();
+        assertEquals("0.0000", mean.trim().split("\\s+")[2], self.out());
+        CommandRun refused = CommandRun.of("predict", "--checkpoint", dir.resolve("brun/model.zip").toString(),
+                "--input", bin.resolve("train/image").toString(), "--out", dir.resolve("x").toString(), "--min-size",
+                "0");
+        assertEquals(2, refused.code());
+    }
+
+    @Test
     void instanceLabelsTrainATwoClassNetworkWithRidges(@TempDir Path dir) throws IOException {
         Path data = CliTestData.instancesDataset(dir.resolve("data"), 3, 40);
         CommandRun r = CommandRun.of(train(data, dir.resolve("run"), "--labels", "instances"));
