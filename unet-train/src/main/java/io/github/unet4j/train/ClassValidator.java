@@ -64,17 +64,12 @@ public final class ClassValidator implements Validator {
                 counted++;
             }
         }
-        double[] iou = new double[k];
-        double[] dice = new double[k];
-        for (int c = 0; c < k; c++) {
-            long sum = predicted[c] + truth[c];
-            iou[c] = sum == 0 ? Double.NaN : (double) both[c] / (sum - both[c]);
-            dice[c] = sum == 0 ? Double.NaN : 2.0 * both[c] / sum;
-        }
+        ClassOverlap o = ClassOverlap.ofCounts(predicted, truth, both);
         Map<String, Double> r = new LinkedHashMap<>();
         r.put("pixel_accuracy", counted == 0 ? Double.NaN : (double) right / counted);
-        r.put("mean_iou", ClassOverlap.nanMean(iou));
-        r.put("mean_dice", ClassOverlap.nanMean(dice));
+        r.put("mean_iou", o.meanIou());
+        r.put("mean_dice", o.meanDice());
+        double[] iou = o.iou();
         for (int c = 0; c < k; c++) {
             r.put("iou_" + c, iou[c]);
         }

@@ -64,12 +64,23 @@ public record ClassOverlap(double[] iou, double[] dice) {
                 both[a]++;
             }
         }
-        double[] iou = new double[numClasses];
-        double[] dice = new double[numClasses];
-        for (int k = 0; k < numClasses; k++) {
-            long sum = predCount[k] + truthCount[k];
-            iou[k] = sum == 0 ? Double.NaN : (double) both[k] / (sum - both[k]);
-            dice[k] = sum == 0 ? Double.NaN : 2.0 * both[k] / sum;
+        return ofCounts(predCount, truthCount, both);
+    }
+
+    /**
+     * @param predicted pixels predicted as each class
+     * @param truth     pixels of each class in the truth
+     * @param both      pixels of each class in both
+     * @return IoU and Dice of each class, NaN for a class in neither
+     */
+    public static ClassOverlap ofCounts(long[] predicted, long[] truth, long[] both) {
+        int k = both.length;
+        double[] iou = new double[k];
+        double[] dice = new double[k];
+        for (int c = 0; c < k; c++) {
+            long sum = predicted[c] + truth[c];
+            iou[c] = sum == 0 ? Double.NaN : (double) both[c] / (sum - both[c]);
+            dice[c] = sum == 0 ? Double.NaN : 2.0 * both[c] / sum;
         }
         return new ClassOverlap(iou, dice);
     }
