@@ -96,7 +96,8 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
             String name = p.getFileName().toString();
             Path lp = labelOf(p, labelFiles, labelDir);
             GrayImage img = ImageIo.read(p);
-            GrayImage lab = ImageIo.read(lp);
+            // Class ids may come as a palette image, one colour per class: the index is the id.
+            GrayImage lab = coding == LabelCoding.CLASSES ? ImageIo.readLabelIndices(lp) : ImageIo.read(lp);
             if (img.width() != lab.width() || img.height() != lab.height()) {
                 throw new ImageIoException(lp, "label is " + lab.width() + "x" + lab.height() + " but its image "
                         + p + " is " + img.width() + "x" + img.height(), null);

@@ -68,6 +68,33 @@ public final class ImageIo {
     }
 
     /**
+     * Reads a label image: for an indexed-colour (palette) image, the palette index of each
+     * pixel (how labelling tools save class ids with a colour per class); any other image as
+     * {@link #read} does.
+     *
+     * @param path a PNG or TIFF file
+     * @return the palette indices (8-bit), or the image
+     * @throws ImageFormatException if the file is not a supported image or is corrupt
+     * @throws ImageIoException if the file is missing or cannot be read
+     */
+    public static GrayImage readLabelIndices(Path path) throws ImageIoException {
+        return withReader(path, reader -> {
+            if (reader.getNumImages(true) < 1) {
+                throw new ImageFormatException(path, "contains no image", null);
+            }
+            BufferedImage b = reader.read(0);
+            if (b.getColorModel() instanceof IndexColorModel) {
+                Raster raster = b.getRaster();
+                int w = raster.getWidth();
+                int h = raster.getHeight();
+                int[] idx = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+                return GrayImage.ofInts(w, h, idx, BitDepth.EIGHT);
+            }
+            return toGray(b, path, 0);
+        });
+    }
+
+    /**
      * Reads every page of an image file: all pages of a multi-page TIFF, or the one image of a
      * PNG or single-page TIFF.
      *
@@ -316,7 +343,8 @@ public final class ImageIo {
                 int r = palette.getRed(idx[i]);
                 if (r != palette.getGreen(idx[i]) || r != palette.getBlue(idx[i])) {
                     throw new ImageFormatException(path, where + "palette colour image with a non-gray colour at pixel ("
-                            + (i % w) + ", " + (i / w) + "); convert it to grayscale", null);
+                            + (i % w) + ", " + (i / w) + "); convert it to grayscale (a label whose palette index is "
+                            + "the class id: pass --labels classes)", null);
                 }
                 out[i] = r;
             }

@@ -86,4 +86,23 @@ class LabelCodingTest {
                 -1));
         assertTrue(e.getMessage().contains("has two labels"), e.getMessage());
     }
+
+    @Test
+    void aPaletteLabelGivesItsIndicesAsClassIdsAndIsRefusedAsBinary(@TempDir Path dir) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("image"));
+        Path labels = Files.createDirectories(dir.resolve("label"));
+        ImageIo.write(img(3, 1, 10, 20, 30), images.resolve("a.png"));
+        // Palette: 0 black, 1 red, 2 green; pixels 2, 0, 1.
+        java.awt.image.IndexColorModel cm = new java.awt.image.IndexColorModel(8, 3, new byte[] {0, (byte) 255, 0},
+                new byte[] {0, 0, (byte) 255}, new byte[] {0, 0, 0});
+        java.awt.image.BufferedImage b = new java.awt.image.BufferedImage(3, 1,
+                java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, cm);
+        b.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {2, 0, 1});
+        javax.imageio.ImageIO.write(b, "png", labels.resolve("a_mask.png").toFile());
+        LabelledImages l = LabelledImages.read(images, labels, LabelCoding.CLASSES, 3, -1);
+        assertArrayEquals(new int[] {2, 0, 1}, l.labels().get(0));
+        ImageIoException e = assertThrows(ImageIoException.class, () -> LabelledImages.read(images, labels));
+        assertTrue(e.getMessage().contains("palette colour image") && e.getMessage().contains("--labels classes"),
+                e.getMessage());
+    }
 }
