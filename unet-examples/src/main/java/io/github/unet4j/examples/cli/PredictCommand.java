@@ -10,12 +10,9 @@ import io.github.unet4j.core.infer.Watershed;
 import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.runtime.NativeBackend;
-import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.core.infer.Normalization;
-import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
-import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.listeners.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,12 +28,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code unet predict}: segments images with a trained checkpoint by overlap-tile inference and
- * writes probability maps, label images and an overlay picture.
+ * writes probability maps, label images and an overlay picture, as the checkpoint's label
+ * coding asks ({@link PredictionFiles}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Segment images (a folder, an image or a TIFF stack) with a checkpoint written by 'unet train'. "
-                + "Writes cell probability maps (white = cell, black = membrane, as the ISBI labels), "
-                + "label images (0 membrane, 255 cell) and an overlay of the first image.")
+                + "Writes probability maps and label images as the model's labels were coded: binary (cell "
+                + "probability, white = cell; labels 0 membrane, 255 cell), class ids (a probability map per class; "
+                + "the class map) or instances (object probability; a 16-bit instance image); and an overlay of the "
+                + "first image.")
 public final class PredictCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PredictCommand.class);
 
