@@ -85,6 +85,11 @@ public final class PredictCommand implements Callable<Integer> {
         Normalization norm = Normalization.fromMetadata(ck.metadata());
         OptionChecks.atLeast("--batch", batch, 1);
         OptionChecks.atLeast("--min-size", minSize, 1);
+        if (net.config().inChannels() != 1) {
+            throw new IllegalArgumentException(checkpoint + ": the network takes " + net.config().inChannels()
+                    + " input channels; unet predict reads gray images, one channel (multi-channel input is not "
+                    + "supported yet)");
+        }
         if (watershed && codingOf(ck, net.config().classes()) == LabelCoding.CLASSES) {
             throw new IllegalArgumentException("--watershed: splits objects of binary or instance models; "
                     + checkpoint + " was trained on class ids");

@@ -142,6 +142,10 @@ public final class TrainCommand implements Callable<Integer> {
         checkOptions();
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
         boolean classesGiven = spec.commandLine().getParseResult().hasMatchedOption("--classes");
+        if (config.inChannels() != 1) {
+            throw new IllegalArgumentException("--in-channels " + config.inChannels() + ": unet train reads gray "
+                    + "images, one channel; multi-channel and RGB input is not supported yet (docs/data.md)");
+        }
         if (labels != LabelCoding.CLASSES && config.classes() != 2) {
             throw new IllegalArgumentException("--classes " + config.classes() + ": unet train reads binary or "
                     + "instance labels with --labels " + labels.name().toLowerCase(java.util.Locale.ROOT)
