@@ -167,7 +167,7 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
         int out = outputSizeOrInvalid(inputSize);
         if (out < 0) {
             throw new ShapeException("UNet: input size " + inputSize + " is not valid for this configuration ("
-                    + describeRule() + "); " + nearestValidHint(inputSize));
+                    + sizeRule() + "); " + nearestValidHint(inputSize));
         }
         return out;
     }
@@ -242,7 +242,11 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
                 + " above";
     }
 
-    private String describeRule() {
+    /**
+     * @return the size rule in words, e.g. {@code "VALID padding needs an even size before each of
+     *         the 4 poolings"}
+     */
+    public String sizeRule() {
         return padding == Padding.SAME
                 ? "SAME padding needs a multiple of 2^(depth-1) = " + (1 << (depth - 1))
                 : "VALID padding needs an even size before each of the " + (depth - 1) + " poolings";

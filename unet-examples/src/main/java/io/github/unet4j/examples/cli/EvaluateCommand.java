@@ -164,19 +164,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     private double[] scores(GrayImage pi, GrayImage ti, int k) {
         switch (labels) {
             case BINARY -> {
-                LabelImage pl = segments ? LabelImage.of(pi) : LabelImage.threshold(pi, (float) (pi.depth().fullScale()
-                        / 2));
-                SegmentationMetrics m = SegmentationMetrics.evaluate(pl, LabelImage.of(ti), MembraneLabel.ZERO,
-                        PredictedMembrane.SINGLETONS);
-                double rand = m.randError();
-                double info = m.scores().informationError();
+                LabelImage truthImage = LabelImage.of(ti);
                 if (segments) {
+                    // The prediction's ids are its cells as they are: no connected components of it.
+                    LabelImage pl = LabelImage.of(pi);
                     ForegroundRestrictedScores s = ForegroundRestrictedScores.ofSegments(pl,
-                            CellSegments.label(LabelImage.of(ti), MembraneLabel.ZERO), PredictedMembrane.SINGLETONS);
-                    rand = s.randError();
-                    info = s.informationError();
+                            CellSegments.label(truthImage, MembraneLabel.ZERO), PredictedMembrane.SINGLETONS);
+                    double[] iou = ClassOverlap.of(cellOrMembrane(pl), cellOrMembrane(truthImage), 2).iou();
+                    return new double[] {SegmentationMetrics.pixelError(pl, truthImage, MembraneLabel.ZERO),
+                        s.randError(), s.informationError(), iou[0], iou[1]};
                 }
-                return new double[] {m.pixelError(), rand, info, m.overlap().iou()[0], m.overlap().iou()[1]};
+                LabelImage pl = LabelImage.threshold(pi, (float) (pi.depth().fullScale() / 2));
+                SegmentationMetrics m = SegmentationMetrics.evaluate(pl, truthImage, MembraneLabel.ZERO,
+                        PredictedMembrane.SINGLETONS);
+                return new double[] {m.pixelError(), m.randError(), m.scores().informationError(),
+                    m.overlap().iou()[0], m.overlap().iou()[1]};
             }
             case CLASSES -> {
                 LabelImage p = LabelImage.of(pi);
@@ -203,6 +205,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /** @return 0 where the image is 0 (membrane), 1 elsewhere (cell) */
+    private static LabelImage cellOrMembrane(LabelImage image) {
+        int[] v = image.labels();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] != 0 ? 1 : 0;
+        }
+        return new LabelImage(image.width(), image.height(), v);
+    }
+
     private static int max(GrayImage g) {
         int m = 0;
         for (int v : g.toIntArray()) {
@@ -218,13 +229,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     private static Map<String, Path> byStem(Path folder) throws ImageIoException {
         Map<String, Path> m = new TreeMap<>();
         for (Path p : ImageIo.listImagesStrict(folder)) {
-            String stem = InputImages.stem(p);
-            for (String suffix : LabelledImages.LABEL_SUFFIXES) {
-                if (!suffix.isEmpty() && stem.endsWith(suffix)) {
-                    stem = stem.substring(0, stem.length() - suffix.length());
-                    break;
-                }
-            }
+            String stem = LabelledImages.pairName(p);
             Path before = m.put(stem, p);
             if (before != null) {
                 throw new ImageIoException(p, "has the same name as " + before.getFileName() + " but another "

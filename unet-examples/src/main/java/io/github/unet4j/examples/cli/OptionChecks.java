@@ -1,6 +1,5 @@
 package io.github.unet4j.examples.cli;
 
-import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.UNetConfig;
 
 /**
@@ -45,12 +44,11 @@ final class OptionChecks {
      * @throws IllegalArgumentException naming the option, the rule and the nearest valid sizes
      */
     static int tile(String option, UNetConfig config, int tile) {
-        try {
-            return config.outputSize(tile);
-        } catch (ShapeException e) {
-            String m = e.getMessage();
-            String rule = m.substring(m.indexOf(" is not valid") + 1);
-            throw new IllegalArgumentException(option + " " + tile + ": " + rule, e);
+        int out = config.outputSizeOrInvalid(tile);
+        if (out < 0) {
+            throw new IllegalArgumentException(option + " " + tile + ": is not valid for this configuration ("
+                    + config.sizeRule() + "); " + config.nearestValidHint(tile));
         }
+        return out;
     }
 }

@@ -90,14 +90,14 @@ public final class PredictCommand implements Callable<Integer> {
                     + " input channels; unet predict reads gray images, one channel (multi-channel input is not "
                     + "supported yet)");
         }
-        if (watershed && codingOf(ck, net.config().classes()) == LabelCoding.CLASSES) {
+        LabelCoding coding = codingOf(ck, net.config().classes());
+        if (watershed && coding == LabelCoding.CLASSES) {
             throw new IllegalArgumentException("--watershed: splits objects of binary or instance models; "
                     + checkpoint + " was trained on class ids");
         }
         int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
                 Integer.toString(net.config().inputSizeForOutput(200))));
         OptionChecks.tile(tile != null ? "--tile" : "the checkpoint's tile", net.config(), inputTile);
-        LabelCoding coding = codingOf(ck, net.config().classes());
         InputImages images = InputImages.read(input);
         for (int i = 0; i < images.images().size(); i++) { // every image before anything is written
             normalized(norm, images.images().get(i), images.sources().get(i), true);

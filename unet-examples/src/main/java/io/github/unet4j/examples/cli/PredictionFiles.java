@@ -41,7 +41,7 @@ final class PredictionFiles {
     /**
      * @param watershed the seeded watershed's parameters, or null for connected components
      *                  (with binary labels it also writes {@code segments/NAME.png}: its cells
-     *                  as 16-bit ids, 0 = membrane)
+     *                  as 16-bit ids, 0 = membrane); not for class-id models (the command refuses that)
      */
     PredictionFiles(Path dir, LabelCoding coding, boolean tiff, Watershed.Config watershed) throws IOException {
         this.dir = dir;
@@ -52,10 +52,6 @@ final class PredictionFiles {
         this.watershed = watershed;
         this.segments = watershed != null && coding == LabelCoding.BINARY
                 ? AtomicFiles.outputFolder(dir.resolve("segments")) : null;
-        if (watershed != null && coding == LabelCoding.CLASSES) {
-            throw new IllegalArgumentException("--watershed: splits objects of binary or instance models; this one "
-                    + "was trained on class ids");
-        }
     }
 
     /**

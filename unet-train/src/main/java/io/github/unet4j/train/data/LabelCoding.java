@@ -16,7 +16,7 @@ public enum LabelCoding {
     /** Pixel value = class id 0..K-1 (8- or 16-bit); K classes. */
     CLASSES,
     /**
-     * 0 = background, each object its own positive id (8-, 16- or 32-bit); 2 classes, with a
+     * 0 = background, each object its own positive id (8- or 16-bit); 2 classes, with a
      * background ridge where objects touch ({@link Instances#separate}).
      */
     INSTANCES;

@@ -147,6 +147,21 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
     }
 
     /**
+     * @param file an image or label file
+     * @return the name an image and its label share: without extension and without a
+     *         {@link #LABEL_SUFFIXES label suffix} ({@code cell_001_mask.png} gives {@code cell_001})
+     */
+    public static String pairName(Path file) {
+        String stem = stem(file);
+        for (String suffix : LABEL_SUFFIXES) {
+            if (!suffix.isEmpty() && stem.endsWith(suffix)) {
+                return stem.substring(0, stem.length() - suffix.length());
+            }
+        }
+        return stem;
+    }
+
+    /**
      * @param k the number of classes
      * @return these images with {@code k} classes (class-id labels whose largest id is below k)
      * @throws IllegalArgumentException if a label has an id of k or more

@@ -187,7 +187,7 @@ public final class CsvLog implements TrainingListener {
      */
     public static Contents read(Path steps, Path validations) throws IOException {
         List<StepResult> rows = new ArrayList<>();
-        for (String[] c : rows(steps)) {
+        for (String[] c : rows(steps, lines(steps))) {
             if (c.length != 4) {
                 throw new IOException(steps + ": a row of " + c.length + " cells where " + STEPS_HEADER + " has 4");
             }
@@ -195,10 +195,9 @@ public final class CsvLog implements TrainingListener {
                     Double.parseDouble(c[3])));
         }
         Map<Long, Map<String, Double>> vals = new LinkedHashMap<>();
-        List<String> header = Files.exists(validations) ? Files.readAllLines(validations, StandardCharsets.UTF_8)
-                : List.of();
-        List<String> names = header.isEmpty() ? List.of() : metricNames(header.get(0));
-        for (String[] c : rows(validations)) {
+        List<String> validationLines = lines(validations);
+        List<String> names = validationLines.isEmpty() ? List.of() : metricNames(validationLines.get(0));
+        for (String[] c : rows(validations, validationLines)) {
             if (c.length != names.size() + 1) {
                 throw new IOException(validations + ": a row of " + c.length + " cells where the header has "
                         + (names.size() + 1));
@@ -212,11 +211,12 @@ public final class CsvLog implements TrainingListener {
         return new Contents(List.copyOf(rows), Collections.unmodifiableMap(vals));
     }
 
-    private static List<String[]> rows(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    private static List<String> lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    }
+
+    /** @return the rows after the header, each split into cells that are all numbers */
+    private static List<String[]> rows(Path file, List<String> lines) throws IOException {
         List<String[]> out = new ArrayList<>();
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             if (!line.isEmpty()) {
