@@ -102,7 +102,7 @@ public final class Pictures {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != 0) {
                 int g = img.getRGB(i % w, i / w) & 0xFF;
-                int c = Color.HSBtoRGB((labels[i] * 0.618034f) % 1f, 0.8f, 1f);
+                int c = colour(labels[i]);
                 int r = (int) (0.5 * g + 0.5 * (c >> 16 & 0xFF));
                 int gg = (int) (0.5 * g + 0.5 * (c >> 8 & 0xFF));
                 int b = (int) (0.5 * g + 0.5 * (c & 0xFF));
@@ -110,6 +110,24 @@ public final class Pictures {
             }
         }
         return img;
+    }
+
+    /**
+     * @param id a class or instance id
+     * @return its colour, {@code 0xRRGGBB}: black for 0 (background), else a hue of its own in a
+     *         cycle of golden-ratio steps (as {@link #tinted} draws it)
+     */
+    public static int colour(int id) {
+        return id == 0 ? 0 : Color.HSBtoRGB((id * 0.618034f) % 1f, 0.8f, 1f) & 0xFFFFFF;
+    }
+
+    /** @param k the number of ids @return {@link #colour} of ids 0..k-1 */
+    public static int[] palette(int k) {
+        int[] p = new int[k];
+        for (int i = 0; i < k; i++) {
+            p[i] = colour(i);
+        }
+        return p;
     }
 
     /**

@@ -42,7 +42,7 @@ public final class TrainingPictures {
                 .subList(0, 1);
         int w = set.images().get(0).width();
         int h = set.images().get(0).height();
-        float[] img = set.images().get(0).pixels();
+        float[] img = set.images().get(0).channel(0).pixels();
         int[] label = set.labels().get(0);
         float[] weights = WeightMap.fromBinary(label, w, h, 1, WeightMapConfig.paper());
         float[] labelPicture = new float[label.length];

@@ -3,7 +3,7 @@ package io.github.unet4j.train;
 import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
-import io.github.unet4j.core.infer.Normalization;
+import io.github.unet4j.core.infer.ChannelNormalization;
 import io.github.unet4j.train.augment.AugmentConfig;
 import io.github.unet4j.train.augment.Augmenter;
 import io.github.unet4j.train.data.LabelCoding;
@@ -152,7 +152,7 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
     }
 
     /** The ISBI scores for binary labels; pixel accuracy and IoU per class for class-id and instance labels. */
-    private Validator validator(LabelledImages held, Normalization norm) {
+    private Validator validator(LabelledImages held, ChannelNormalization norm) {
         return held.coding() == LabelCoding.BINARY ? new SegmentationValidator(held.samples(norm, null), tile, 2)
                 : new ClassValidator(held.samples(norm, null), tile, 2);
     }
@@ -176,7 +176,16 @@ public record TrainingRecipe(UNetConfig network, int tile, long steps, int batch
             throw new IllegalArgumentException("TrainingRecipe: the network has " + net.config().classes()
                     + " classes but the " + train.coding() + " labels make " + train.classes());
         }
-        Normalization norm = train.normalization();
+        if (net.config().inChannels() != train.channels()) {
+            throw new IllegalArgumentException("TrainingRecipe: the network takes " + net.config().inChannels()
+                    + " input channel(s) but the training images have " + train.channels() + "; make the network's "
+                    + "inChannels " + train.channels());
+        }
+        if (held.size() > 0 && held.channels() != train.channels()) {
+            throw new IllegalArgumentException("TrainingRecipe: the validation images have " + held.channels()
+                    + " channel(s) but the training images " + train.channels());
+        }
+        ChannelNormalization norm = train.normalization();
         TileSampler sampler = new TileSampler(train.samples(norm, weightMap), network, tile,
                 new Augmenter(AugmentConfig.defaults()));
         boolean validate = held.size() > 0 && validateEvery > 0;

@@ -127,12 +127,17 @@ public record Normalization(double mean, double std, double low, double high) {
 
     /** @return the fields as checkpoint metadata */
     public Map<String, String> toMetadata() {
+        return toMetadata(PREFIX);
+    }
+
+    /** @param prefix the keys' prefix, ending in a dot @return the fields as metadata under that prefix */
+    Map<String, String> toMetadata(String prefix) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(PREFIX + "scaling", "full-scale");
-        m.put(PREFIX + "mean", Double.toString(mean));
-        m.put(PREFIX + "std", Double.toString(std));
-        m.put(PREFIX + "low", Double.toString(low));
-        m.put(PREFIX + "high", Double.toString(high));
+        m.put(prefix + "scaling", "full-scale");
+        m.put(prefix + "mean", Double.toString(mean));
+        m.put(prefix + "std", Double.toString(std));
+        m.put(prefix + "low", Double.toString(low));
+        m.put(prefix + "high", Double.toString(high));
         return m;
     }
 
@@ -147,24 +152,29 @@ public record Normalization(double mean, double std, double low, double high) {
      * @throws IllegalArgumentException if a field is missing or not a number
      */
     public static Normalization fromMetadata(Map<String, String> metadata) {
-        double mean = number(metadata, "mean");
-        double std = number(metadata, "std");
-        if (!metadata.containsKey(PREFIX + "scaling") && metadata.containsKey(PREFIX + "scale")) {
-            return new Normalization(mean, std, 0, 1);
-        }
-        return new Normalization(mean, std, number(metadata, "low"), number(metadata, "high"));
+        return fromMetadata(metadata, PREFIX);
     }
 
-    private static double number(Map<String, String> metadata, String field) {
-        String s = metadata.get(PREFIX + field);
+    /** @param metadata metadata @param prefix the keys' prefix @return the fields under that prefix */
+    static Normalization fromMetadata(Map<String, String> metadata, String prefix) {
+        double mean = number(metadata, prefix, "mean");
+        double std = number(metadata, prefix, "std");
+        if (!metadata.containsKey(prefix + "scaling") && metadata.containsKey(prefix + "scale")) {
+            return new Normalization(mean, std, 0, 1);
+        }
+        return new Normalization(mean, std, number(metadata, prefix, "low"), number(metadata, prefix, "high"));
+    }
+
+    private static double number(Map<String, String> metadata, String prefix, String field) {
+        String s = metadata.get(prefix + field);
         if (s == null) {
-            throw new IllegalArgumentException("checkpoint metadata has no " + PREFIX + field
+            throw new IllegalArgumentException("checkpoint metadata has no " + prefix + field
                     + "; it was not written by the unet trainer");
         }
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("checkpoint metadata " + PREFIX + field + " = '" + s
+            throw new IllegalArgumentException("checkpoint metadata " + prefix + field + " = '" + s
                     + "' is not a number");
         }
     }

@@ -11,8 +11,8 @@ import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.train.checkpoint.Checkpoint;
-import io.github.unet4j.core.infer.Normalization;
-import io.github.unet4j.train.io.GrayImage;
+import io.github.unet4j.core.infer.ChannelNormalization;
+import io.github.unet4j.train.io.ImageChannels;
 import io.github.unet4j.train.listeners.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,10 +32,12 @@ import picocli.CommandLine.Spec;
  * coding asks ({@link PredictionFiles}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Segment images (a folder, an image or a TIFF stack) with a checkpoint written by 'unet train'. "
+        description = "Segment images (a folder, an image or a TIFF stack; for a model of several input channels, "
+                + "RGB images or TIFFs whose pages are the channels) with a checkpoint written by 'unet train'. "
                 + "Writes probability maps and label images as the model's labels were coded: binary (cell "
                 + "probability, white = cell; labels 0 membrane, 255 cell), class ids (a probability map per class; "
-                + "the class map) or instances (object probability; a 16-bit instance image); and an overlay of the "
+                + "the class map as a palette PNG) or instances (object probability; a 16-bit instance image); and an "
+                + "overlay of the "
                 + "first image.")
 public final class PredictCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PredictCommand.class);
@@ -82,13 +84,13 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Checkpoint ck = Checkpoint.load(checkpoint);
         UNet net = ck.toNetwork(DataType.FLOAT);
-        Normalization norm = Normalization.fromMetadata(ck.metadata());
+        ChannelNormalization norm = ChannelNormalization.fromMetadata(ck.metadata());
         OptionChecks.atLeast("--batch", batch, 1);
         OptionChecks.atLeast("--min-size", minSize, 1);
-        if (net.config().inChannels() != 1) {
+        if (norm.count() != net.config().inChannels()) {
             throw new IllegalArgumentException(checkpoint + ": the network takes " + net.config().inChannels()
-                    + " input channels; unet predict reads gray images, one channel (multi-channel input is not "
-                    + "supported yet)");
+                    + " input channels but its metadata normalises " + norm.count() + "; the checkpoint is damaged "
+                    + "or was not written by unet train");
         }
         LabelCoding coding = codingOf(ck, net.config().classes());
         if (watershed && coding == LabelCoding.CLASSES) {
@@ -98,7 +100,7 @@ public final class PredictCommand implements Callable<Integer> {
         int inputTile = tile != null ? tile : Integer.parseInt(ck.metadata().getOrDefault("tile",
                 Integer.toString(net.config().inputSizeForOutput(200))));
         OptionChecks.tile(tile != null ? "--tile" : "the checkpoint's tile", net.config(), inputTile);
-        InputImages images = InputImages.read(input);
+        InputImages images = InputImages.read(input, net.config().inChannels());
         for (int i = 0; i < images.images().size(); i++) { // every image before anything is written
             normalized(norm, images.images().get(i), images.sources().get(i), true);
         }
@@ -121,10 +123,9 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         for (int i = 0; i < images.images().size(); i++) {
-            GrayImage g = images.images().get(i);
+            ImageChannels g = images.images().get(i);
             String name = images.names().get(i);
-            float[][] p = tiler.predict(new float[][] {normalized(norm, g, images.sources().get(i), false)}, g.width(),
-                    g.height());
+            float[][] p = tiler.predict(normalized(norm, g, images.sources().get(i), false), g.width(), g.height());
             long found = files.write(name, g, p, i == 0);
             double el = (System.nanoTime() - t0) / 1e9;
             err.printf("segmented %d/%d %s%s (%.1f s, eta %s)%n", i + 1, images.images().size(), name,
@@ -157,7 +158,7 @@ public final class PredictCommand implements Callable<Integer> {
         return c;
     }
 
-    private float[] normalized(Normalization norm, GrayImage g, String source, boolean checkOnly) {
+    private float[][] normalized(ChannelNormalization norm, ImageChannels g, String source, boolean checkOnly) {
         try {
             if (checkOnly) {
                 norm.checkRange(g.forNormalization());
@@ -165,7 +166,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             return norm.apply(g.forNormalization());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + " (" + g.depth() + "): " + e.getMessage() + " (checkpoint "
+            throw new IllegalArgumentException(source + " (" + g.describe() + "): " + e.getMessage() + " (checkpoint "
                     + checkpoint + ")", e);
         }
     }

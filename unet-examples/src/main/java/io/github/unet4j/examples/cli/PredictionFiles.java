@@ -6,6 +6,7 @@ import io.github.unet4j.examples.Pictures;
 import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
+import io.github.unet4j.train.io.ImageChannels;
 import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.weightmap.Components;
 import io.github.unet4j.train.weightmap.ConnectedComponents;
@@ -22,12 +23,14 @@ import java.util.List;
  *       {@code labels/NAME.png} (0 and 255);</li>
  *   <li>class ids: {@code probabilities/NAME.tif} (K float pages) or
  *       {@code probabilities/NAME-class<k>.png} (one per class), {@code labels/NAME.png} (the
- *       class ids, 8-bit, or 16-bit above 256 classes);</li>
+ *       class map: a palette PNG whose pixel values are the class ids, shown in the overlay's
+ *       colours with class 0 black; 16-bit gray above 256 classes);</li>
  *   <li>instances: the foreground probability as for binary, and {@code labels/NAME.png}: a
  *       16-bit instance label image, the connected components (edge neighbours) of the
  *       predicted foreground, numbered 1, 2, ...</li>
  * </ul>
- * and for the first image an overlay picture.
+ * and for the first image an overlay picture, drawn on the image's brightness (the mean of its
+ * channels for RGB, its first channel for other multi-channel images).
  */
 final class PredictionFiles {
     private final Path dir;
@@ -61,7 +64,7 @@ final class PredictionFiles {
      * @param overlay whether to write the overlay picture too
      * @return how many objects (instances) or pixels of classes above 0 were found, for the log
      */
-    long write(String name, GrayImage g, float[][] p, boolean overlay) throws IOException {
+    long write(String name, ImageChannels g, float[][] p, boolean overlay) throws IOException {
         int w = g.width();
         int h = g.height();
         int[] classes = OverlapTile.argmax(p);
@@ -81,8 +84,12 @@ final class PredictionFiles {
             }
             out = classes;
             found = java.util.Arrays.stream(classes).filter(c -> c != 0).count();
-            ImageIo.write(GrayImage.ofInts(w, h, out, p.length > 256 ? BitDepth.SIXTEEN : BitDepth.EIGHT),
-                    labels.resolve(name + ".png"));
+            if (p.length <= 256) {
+                ImageIo.writeIndexed(GrayImage.ofInts(w, h, out, BitDepth.EIGHT), Pictures.palette(p.length),
+                        labels.resolve(name + ".png"));
+            } else {
+                ImageIo.write(GrayImage.ofInts(w, h, out, BitDepth.SIXTEEN), labels.resolve(name + ".png"));
+            }
         } else {
             float[] fg = p[1];
             if (tiff) {
@@ -111,10 +118,29 @@ final class PredictionFiles {
             }
         }
         if (overlay) {
+            float[] shown = brightness(g);
             AtomicFiles.writePng(dir.resolve("overlay-" + name + ".png"), coding == LabelCoding.BINARY
-                    ? Pictures.overlay(g.pixels(), p[0], w, h) : Pictures.tinted(g.pixels(), out, w, h));
+                    ? Pictures.overlay(shown, p[0], w, h) : Pictures.tinted(shown, out, w, h));
         }
         return found;
+    }
+
+    /** @return the mean of red, green and blue for RGB, else the first channel */
+    private static float[] brightness(ImageChannels g) {
+        if (g.count() != 3) {
+            return g.channel(0).pixels();
+        }
+        float[] sum = g.channel(0).pixels();
+        for (int c = 1; c < 3; c++) {
+            float[] v = g.channel(c).pixels();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += v[i];
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= 3;
+        }
+        return sum;
     }
 
     /** The objects: the watershed's, or the connected components (edge neighbours) of the argmax foreground. */

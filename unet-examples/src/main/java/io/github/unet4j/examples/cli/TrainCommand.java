@@ -33,13 +33,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code unet train}: trains on a folder of images and binary labels (by default the bundled
- * ISBI 2012 slices), validating on the last few, and writes the checkpoint, CSV logs of the
- * steps and validations (appended as training goes, continued by {@code --resume}) and a plot.
+ * {@code unet train}: trains on a folder of images and their labels (by default the bundled
+ * ISBI 2012 slices and binary labels), validating on the last few, and writes the checkpoint,
+ * CSV logs of the steps and validations (appended as training goes, continued by
+ * {@code --resume}) and a plot. Images may be gray, RGB or TIFFs whose pages are channels;
+ * {@code --in-channels} follows them unless given.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a U-Net on images with binary membrane/cell labels (default: the bundled ISBI 2012 "
-                + "slices) with the paper's weight map, elastic deformation and flips.")
+        description = "Train a U-Net on images (gray, RGB or multi-page TIFF channels) with binary, class-id or "
+                + "instance labels (default: the bundled ISBI 2012 slices, binary) with the paper's weight map, "
+                + "elastic deformation and flips.")
 public final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
@@ -51,7 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--paper", description = "The paper's network (64 base channels) and 572 tiles; slow on a CPU.")
     boolean paper;
 
-    @Option(names = "--data", description = "Folder with train/image and train/label (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", description = "Folder with train/image and train/label; images gray, RGB, or TIFFs "
+            + "whose pages are channels, and --in-channels follows them unless given (default: ${DEFAULT-VALUE}).")
     Path data = Path.of("data", "isbi2012");
 
     @Option(names = "--labels", description = "How the label images code their pixels: BINARY (0 = background "
@@ -142,10 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
         checkOptions();
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
         boolean classesGiven = spec.commandLine().getParseResult().hasMatchedOption("--classes");
-        if (config.inChannels() != 1) {
-            throw new IllegalArgumentException("--in-channels " + config.inChannels() + ": unet train reads gray "
-                    + "images, one channel; multi-channel and RGB input is not supported yet (docs/data.md)");
-        }
+        boolean channelsGiven = spec.commandLine().getParseResult().hasMatchedOption("--in-channels");
         if (labels != LabelCoding.CLASSES && config.classes() != 2) {
             throw new IllegalArgumentException("--classes " + config.classes() + ": unet train reads binary or "
                     + "instance labels with --labels " + labels.name().toLowerCase(java.util.Locale.ROOT)
@@ -156,7 +157,9 @@ public final class TrainCommand implements Callable<Integer> {
         checkPreviousRun();
         LabelledImages all = LabelledImages.read(data.resolve("train").resolve("image"),
                 data.resolve("train").resolve("label"), labels, labels != LabelCoding.CLASSES ? 2
-                        : classesGiven ? config.classes() : 1 << 16, ignoreLabel);
+                        : classesGiven ? config.classes() : 1 << 16, ignoreLabel,
+                channelsGiven ? config.inChannels() : LabelledImages.CHANNELS_OF_DATA);
+        config = config.withInChannels(all.channels());
         if (labels == LabelCoding.CLASSES && !classesGiven) {
             int k = all.largestClass() + 1;
             if (k < 2) {
@@ -167,6 +170,8 @@ public final class TrainCommand implements Callable<Integer> {
             config = config.withClasses(k);
         }
         LOG.info("labels {}: {}", labels, histogram(all.classHistogram()));
+        LOG.info("images: {} channel{}{}", all.channels(), all.channels() == 1 ? " (gray)" : "s",
+                channelsGiven ? "" : ", from the data");
         if (validation >= all.size()) {
             throw new IllegalArgumentException("--validation " + validation + ": holds out all " + all.size()
                     + " slices; leave at least one for training");

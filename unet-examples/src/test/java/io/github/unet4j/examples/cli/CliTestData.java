@@ -79,6 +79,50 @@ public final class CliTestData {
         });
     }
 
+    /**
+     * Like {@link #dataset}, with colour images: the membrane grid is visible only in the green
+     * channel (red is a gradient, blue a constant), saved as 8-bit RGB PNG; or, with
+     * {@code tiffPages}, as TIFFs of two pages (16-bit green, 8-bit red).
+     *
+     * @param root      the folder to create
+     * @param n         slices
+     * @param size      slice width and height
+     * @param tiffPages whether to write two-page TIFFs instead of RGB PNGs
+     * @return root
+     * @throws IOException if writing fails
+     */
+    public static Path colourDataset(Path root, int n, int size, boolean tiffPages) throws IOException {
+        Path img = Files.createDirectories(root.resolve("train/image"));
+        Path lab = Files.createDirectories(root.resolve("train/label"));
+        for (int k = 0; k < n; k++) {
+            java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(size, size,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            int[] red = new int[size * size];
+            int[] green = new int[size * size];
+            int[] label = new int[size * size];
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    boolean membrane = (x + k) % 12 < 2 || (y + 2 * k) % 12 < 2;
+                    int i = y * size + x;
+                    label[i] = membrane ? 0 : 255;
+                    red[i] = (x * 255) / size;
+                    green[i] = membrane ? 30 : 200 + (x + y) % 40;
+                    rgb.setRGB(x, y, red[i] << 16 | green[i] << 8 | 90);
+                }
+            }
+            String name = String.format("%02d", k);
+            if (tiffPages) {
+                int[] green16 = java.util.Arrays.stream(green).map(v -> v * 257).toArray();
+                ImageIo.writeStack(java.util.List.of(GrayImage.ofInts(size, size, green16, BitDepth.SIXTEEN),
+                        GrayImage.ofInts(size, size, red, BitDepth.EIGHT)), img.resolve(name + ".tif"));
+            } else {
+                javax.imageio.ImageIO.write(rgb, "png", img.resolve(name + ".png").toFile());
+            }
+            ImageIo.write(GrayImage.ofInts(size, size, label, BitDepth.EIGHT), lab.resolve(name + ".png"));
+        }
+        return root;
+    }
+
     private interface LabelAt {
         int at(int x, int y, int slice);
     }

@@ -464,8 +464,8 @@ class FaultInjectionTest {
         assertOneLineError(CommandRun.of(trainArgs(out, 2, "--lr", "-1")), "--lr -1.0: must be a finite number above 0");
         assertOneLineError(CommandRun.of(trainArgs(out, 2, "--dropout", "1")), "--dropout 1.0");
         assertOneLineError(CommandRun.of(trainArgs(out, 2, "--depth", "9")), "--depth 9: must be 1 to 8");
-        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--in-channels", "3")), "--in-channels 3",
-                "not supported yet");
+        assertOneLineError(CommandRun.of(trainArgs(out, 2, "--in-channels", "3")),
+                "is gray (1 channel) but the network takes 3", "--in-channels 1");
         assertOneLineError(predict(data.resolve("test"), dir.resolve("p"), "--batch", "0"),
                 "--batch 0: must be at least 1");
         for (String forbidden : new String[] {"TrainerConfig", "UNetConfig", "Cosine", "BinaryCrossEntropy"}) {

@@ -47,9 +47,16 @@ class LabelCodingsCliTest {
         assertEquals(0, p.code(), p.err());
         assertEquals(3, io.github.unet4j.train.io.ImageIo.readStack(pred.resolve("probabilities/00.tif")).size(),
                 "a float page per class");
-        io.github.unet4j.train.io.GrayImage classMap = io.github.unet4j.train.io.ImageIo.read(pred.resolve(
-                "labels/00.png"));
+        // The class map is a palette PNG: its indices are the class ids, its colours the overlay's.
+        io.github.unet4j.train.io.GrayImage classMap = io.github.unet4j.train.io.ImageIo.readLabelIndices(
+                pred.resolve("labels/00.png"));
         assertTrue(java.util.Arrays.stream(classMap.toIntArray()).allMatch(c -> c >= 0 && c < 3));
+        java.awt.image.BufferedImage shown = javax.imageio.ImageIO.read(pred.resolve("labels/00.png").toFile());
+        assertTrue(shown.getColorModel() instanceof java.awt.image.IndexColorModel, "a palette image");
+        for (int i = 0; i < 40 * 40; i += 97) {
+            assertEquals(io.github.unet4j.examples.Pictures.colour(classMap.toIntArray()[i]),
+                    shown.getRGB(i % 40, i / 40) & 0xFFFFFF, "pixel " + i + " shows its class's colour");
+        }
         assertTrue(Files.exists(pred.resolve("overlay-00.png")));
         Path csv = dir.resolve("scores.csv");
         CommandRun e = CommandRun.of("evaluate", "--prediction", pred.resolve("labels").toString(), "--truth",

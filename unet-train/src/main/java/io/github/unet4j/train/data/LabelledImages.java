@@ -1,8 +1,8 @@
 package io.github.unet4j.train.data;
 
-import io.github.unet4j.core.infer.Normalization;
-
+import io.github.unet4j.core.infer.ChannelNormalization;
 import io.github.unet4j.train.io.GrayImage;
+import io.github.unet4j.train.io.ImageChannels;
 import io.github.unet4j.train.io.ImageIo;
 import io.github.unet4j.train.io.ImageIoException;
 import io.github.unet4j.train.weightmap.WeightMap;
@@ -21,8 +21,11 @@ import java.util.Map;
  * {@code cell_001.png}), and the label may add {@code _mask} or {@code _label}
  * ({@code cell_001_mask.png}).
  *
+ * <p>Images may have several channels ({@link ImageIo#readChannels}: RGB, or the pages of a TIFF),
+ * all the same number; a set of gray images saved as RGB (three equal channels) is read as gray.
+ *
  * @param names     image file names, in order
- * @param images    the images
+ * @param images    the images, each of {@link #channels()} channels
  * @param labels    class ids per pixel, row-major
  * @param coding    how the label files coded them
  * @param classes   the number of classes (2 for binary and instance labels)
@@ -31,21 +34,26 @@ import java.util.Map;
  * @param ignored   per image, the pixels without loss and metric, or null entries for none
  *                  (an empty list when nothing is ignored)
  */
-public record LabelledImages(List<String> names, List<GrayImage> images, List<int[]> labels, LabelCoding coding,
+public record LabelledImages(List<String> names, List<ImageChannels> images, List<int[]> labels, LabelCoding coding,
         int classes, List<int[]> instances, List<boolean[]> ignored) {
 
     /** The endings a label's name may add to its image's. */
     public static final List<String> LABEL_SUFFIXES = List.of("", "_mask", "_label", "_labels");
 
+    /** The channel count {@link #read} takes from the data. */
+    public static final int CHANNELS_OF_DATA = 0;
+
     /**
-     * Binary labels, nothing ignored.
+     * Gray images with binary labels, nothing ignored.
      *
      * @param names  image file names
      * @param images the images
      * @param labels class ids (0, 1) per pixel
+     * @return the set
      */
-    public LabelledImages(List<String> names, List<GrayImage> images, List<int[]> labels) {
-        this(names, images, labels, LabelCoding.BINARY, 2, List.of(), List.of());
+    public static LabelledImages ofGray(List<String> names, List<GrayImage> images, List<int[]> labels) {
+        return new LabelledImages(names, images.stream().map(ImageChannels::of).toList(), labels, LabelCoding.BINARY,
+                2, List.of(), List.of());
     }
 
     /**
@@ -75,6 +83,31 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
      */
     public static LabelledImages read(Path imageDir, Path labelDir, LabelCoding coding, int classes, int ignore)
             throws ImageIoException {
+        return read(imageDir, labelDir, coding, classes, ignore, CHANNELS_OF_DATA);
+    }
+
+    /**
+     * Reads every image in {@code imageDir} and its label in {@code labelDir}, as images of
+     * {@code channels} channels.
+     *
+     * @param imageDir folder of images
+     * @param labelDir folder of labels
+     * @param coding   how the labels code their pixels
+     * @param classes  the number of classes: K for {@link LabelCoding#CLASSES}, 2 otherwise
+     * @param ignore   the label value of pixels without loss and metric, or -1 for none
+     * @param channels the channels each image must have, or {@link #CHANNELS_OF_DATA} for the
+     *                 data's (1 if every image is gray, or gray saved as RGB)
+     * @return the pairs, sorted by image name
+     * @throws ImageIoException naming the file: missing or ambiguous label, unreadable or
+     *     corrupt file, size mismatch, an image of other channels than the rest (or than
+     *     {@code channels}), or a label that does not fit its coding
+     */
+    public static LabelledImages read(Path imageDir, Path labelDir, LabelCoding coding, int classes, int ignore,
+            int channels) throws ImageIoException {
+        if (channels < 0) {
+            throw new IllegalArgumentException("LabelledImages: channels must be >= 1, or 0 for the data's, got "
+                    + channels);
+        }
         if (coding != LabelCoding.CLASSES && classes != 2) {
             throw new IllegalArgumentException("LabelledImages: " + coding + " labels make 2 classes, not " + classes);
         }
@@ -88,14 +121,15 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
             }
         }
         List<String> names = new ArrayList<>();
-        List<GrayImage> images = new ArrayList<>();
+        List<ImageChannels> images = new ArrayList<>();
+        List<Path> imageFiles = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
         List<int[]> instances = new ArrayList<>();
         List<boolean[]> ignored = new ArrayList<>();
         for (Path p : ImageIo.listImagesStrict(imageDir)) {
             String name = p.getFileName().toString();
             Path lp = labelOf(p, labelFiles, labelDir);
-            GrayImage img = ImageIo.read(p);
+            ImageChannels img = ImageIo.readChannels(p);
             // Class ids may come as a palette image, one colour per class: the index is the id.
             GrayImage lab = coding == LabelCoding.CLASSES ? ImageIo.readLabelIndices(lp) : ImageIo.read(lp);
             if (img.width() != lab.width() || img.height() != lab.height()) {
@@ -112,12 +146,46 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
             }
             names.add(name);
             images.add(img);
+            imageFiles.add(p);
         }
         if (names.isEmpty()) {
             throw new ImageIoException(imageDir, "no .png or .tif images in this folder", null);
         }
+        images = withChannels(images, imageFiles, channels);
         return new LabelledImages(List.copyOf(names), List.copyOf(images), List.copyOf(labels), coding, classes,
                 List.copyOf(instances), java.util.Collections.unmodifiableList(ignored));
+    }
+
+    /**
+     * The images as {@code channels} channels: gray (or gray saved as RGB) for 1, as read for
+     * more; for {@link #CHANNELS_OF_DATA}, gray if every image is, else the first image's count.
+     */
+    private static List<ImageChannels> withChannels(List<ImageChannels> images, List<Path> files, int channels)
+            throws ImageIoException {
+        boolean allGray = images.stream().allMatch(i -> i.asGray() != null);
+        int want = channels != CHANNELS_OF_DATA ? channels : allGray ? 1 : images.get(0).count();
+        List<ImageChannels> out = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            ImageChannels img = images.get(i);
+            if (want == 1 && img.asGray() != null) {
+                out.add(ImageChannels.of(img.asGray()));
+            } else if (img.count() == want) {
+                out.add(img);
+            } else {
+                String kind = img.count() == 1 ? "is gray (1 channel)" : "has " + img.count() + " channels";
+                String hint = channels != CHANNELS_OF_DATA ? "give images of " + want + " channels or pass "
+                        + "--in-channels " + img.count() : "give all images the same channels (" + want + ", as "
+                        + files.get(0).getFileName() + ")";
+                throw new ImageIoException(files.get(i), kind + " but " + (channels != CHANNELS_OF_DATA
+                        ? "the network takes " + want : "the first image has " + want) + "; " + hint, null);
+            }
+        }
+        return out;
+    }
+
+    /** @return the number of channels of every image */
+    public int channels() {
+        return images.get(0).count();
     }
 
     private static Path labelOf(Path image, Map<String, Path> labelFiles, Path labelDir) throws ImageIoException {
@@ -216,7 +284,7 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
     public List<String> warnings() {
         List<String> w = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
-            GrayImage g = images.get(i);
+            ImageChannels g = images.get(i);
             int[] c = labels.get(i);
             long distinct = java.util.Arrays.stream(c).distinct().count();
             if (distinct == 1 && coding == LabelCoding.BINARY) {
@@ -242,11 +310,12 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
         return w;
     }
 
-    private float[] normalized(Normalization norm, GrayImage g, int i) {
+    private float[][] normalized(ChannelNormalization norm, ImageChannels g, int i) {
         try {
             return norm.apply(g.forNormalization());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("image " + names.get(i) + " (" + g.depth() + "): " + e.getMessage(), e);
+            throw new IllegalArgumentException("image " + names.get(i) + " (" + g.describe() + "): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -267,26 +336,26 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
     }
 
     /**
-     * @return the mean, standard deviation and range of these images' values, each scaled by its
-     *         own bit depth's full scale
+     * @return per channel, the mean, standard deviation and range of these images' values, each
+     *         scaled by its own bit depth's full scale
      * @throws IllegalArgumentException if there are no images
      */
-    public Normalization normalization() {
+    public ChannelNormalization normalization() {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("Normalization: no images to fit");
         }
-        return Normalization.fit(images.stream().map(GrayImage::forNormalization).toList());
+        return ChannelNormalization.fit(images.stream().map(ImageChannels::forNormalization).toList());
     }
 
     /**
      * @param norm    input normalisation
      * @param weights the weight map configuration, or null for no weight map (all ones)
-     * @return one single-channel sample per image
+     * @return one sample per image, of {@link #channels()} channels
      */
-    public List<Sample> samples(Normalization norm, WeightMapConfig weights) {
+    public List<Sample> samples(ChannelNormalization norm, WeightMapConfig weights) {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
-            GrayImage g = images.get(i);
+            ImageChannels g = images.get(i);
             float[] w = weights == null ? null : switch (coding) {
                 case BINARY -> WeightMap.fromBinary(labels.get(i), g.width(), g.height(), 1, weights);
                 case CLASSES -> WeightMap.fromClasses(labels.get(i), g.width(), g.height(), classes, weights);
@@ -304,7 +373,7 @@ public record LabelledImages(List<String> names, List<GrayImage> images, List<in
                     }
                 }
             }
-            out.add(Sample.of(normalized(norm, g, i), labels.get(i), w, g.width(), g.height()));
+            out.add(new Sample(normalized(norm, g, i), labels.get(i), w, g.width(), g.height()));
         }
         return out;
     }

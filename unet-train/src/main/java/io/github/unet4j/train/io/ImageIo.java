@@ -118,6 +118,41 @@ public final class ImageIo {
     }
 
     /**
+     * Reads an image as its channels: a gray image gives one, an RGB image (or a palette image
+     * with colours) three, red, green and blue, and a multi-page TIFF one per page (each page
+     * gray, all of one size). An alpha channel is ignored. An RGB image whose channels are equal
+     * still gives three; {@link ImageChannels#asGray()} tells.
+     *
+     * @param path a PNG or TIFF file
+     * @return the channels
+     * @throws ImageFormatException if a page is not a supported image, the pages differ in size
+     *     or the file is corrupt
+     * @throws ImageIoException if the file is missing or cannot be read
+     */
+    public static ImageChannels readChannels(Path path) throws ImageIoException {
+        return withReader(path, reader -> {
+            int n = reader.getNumImages(true);
+            if (n < 1) {
+                throw new ImageFormatException(path, "contains no image", null);
+            }
+            if (n == 1) {
+                return new ImageChannels(toChannels(reader.read(0), path, 0));
+            }
+            List<GrayImage> pages = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                GrayImage page = toGray(reader.read(i), path, i);
+                if (i > 0 && (page.width() != pages.get(0).width() || page.height() != pages.get(0).height())) {
+                    throw new ImageFormatException(path, where(i) + "is " + page.width() + "x" + page.height()
+                            + " but page 1 is " + pages.get(0).width() + "x" + pages.get(0).height() + "; the pages of "
+                            + "an image are its channels and must be of one size", null);
+                }
+                pages.add(page);
+            }
+            return new ImageChannels(pages);
+        });
+    }
+
+    /**
      * Writes one image, as PNG or TIFF according to the file extension, with the image's bit
      * depth. Replaces an existing file.
      *
@@ -137,6 +172,52 @@ public final class ImageIo {
         writeAtomically(path, format, (writer, out) -> {
             writer.setOutput(out);
             writer.write(buffered);
+        });
+    }
+
+    /**
+     * Writes ids of at most 256 values as an indexed-colour (palette) PNG: each pixel's value is
+     * its palette index, shown in that entry's colour; {@link #readLabelIndices} reads the ids
+     * back. How class maps are saved so that they are both viewable and class ids.
+     *
+     * @param ids     the ids, 8-bit (0..255)
+     * @param palette the colour of each id, {@code 0xRRGGBB}, at most 256 entries, covering every id
+     * @param path    the target, ending in {@code .png}
+     * @throws IllegalArgumentException if the target is not a PNG, the palette has more than 256
+     *     entries, or an id has no palette entry
+     * @throws ImageIoException if the folder does not exist or the file cannot be written
+     */
+    public static void writeIndexed(GrayImage ids, int[] palette, Path path) throws ImageIoException {
+        Objects.requireNonNull(ids, "ids");
+        if (formatForWriting(path) != ImageFormat.PNG) {
+            throw new IllegalArgumentException(path + ": an indexed-colour image is written as PNG (.png)");
+        }
+        if (palette.length < 1 || palette.length > 256) {
+            throw new IllegalArgumentException(path + ": a palette has 1 to 256 colours, got " + palette.length);
+        }
+        float[] v = ids.pixels();
+        for (float x : v) {
+            if (!(x >= 0 && x < palette.length)) {
+                throw new IllegalArgumentException(path + ": id " + x + " has no colour in a palette of "
+                        + palette.length);
+            }
+        }
+        int bits = palette.length <= 2 ? 1 : palette.length <= 4 ? 2 : palette.length <= 16 ? 4 : 8;
+        byte[] r = new byte[palette.length];
+        byte[] g = new byte[palette.length];
+        byte[] b = new byte[palette.length];
+        for (int i = 0; i < palette.length; i++) {
+            r[i] = (byte) (palette[i] >> 16);
+            g[i] = (byte) (palette[i] >> 8);
+            b[i] = (byte) palette[i];
+        }
+        IndexColorModel cm = new IndexColorModel(bits, palette.length, r, g, b);
+        BufferedImage out = new BufferedImage(ids.width(), ids.height(), bits == 8 ? BufferedImage.TYPE_BYTE_INDEXED
+                : BufferedImage.TYPE_BYTE_BINARY, cm);
+        out.getRaster().setSamples(0, 0, ids.width(), ids.height(), 0, v);
+        writeAtomically(path, ImageFormat.PNG, (writer, o) -> {
+            writer.setOutput(o);
+            writer.write(out);
         });
     }
 
@@ -328,27 +409,60 @@ public final class ImageIo {
     }
 
     private static GrayImage toGray(BufferedImage image, Path path, int page) throws ImageFormatException {
-        String where = page == 0 ? "" : "page " + (page + 1) + ": ";
+        List<GrayImage> channels = toChannels(image, path, page);
+        if (channels.size() == 1) {
+            return channels.get(0);
+        }
+        float[] red = channels.get(0).pixels();
+        for (int b = 1; b < 3; b++) {
+            float[] band = channels.get(b).pixels();
+            for (int i = 0; i < red.length; i++) {
+                if (Float.compare(band[i], red[i]) != 0) {
+                    int w = channels.get(0).width();
+                    String at = " at pixel (" + (i % w) + ", " + (i / w) + ")";
+                    if (image.getColorModel() instanceof IndexColorModel) {
+                        throw new ImageFormatException(path, where(page) + "palette colour image with a non-gray colour"
+                                + at + "; convert it to grayscale (a label whose palette index is the class id: pass "
+                                + "--labels classes)", null);
+                    }
+                    throw new ImageFormatException(path, where(page) + "colour image whose channels differ" + at
+                            + "; a gray image is needed here (colour images are read as 3 channels by a model "
+                            + "trained on them)", null);
+                }
+            }
+        }
+        return channels.get(0);
+    }
+
+    private static String where(int page) {
+        return page == 0 ? "" : "page " + (page + 1) + ": ";
+    }
+
+    /** One gray channel, or red, green and blue (a palette's colours, or the raster's first three bands). */
+    private static List<GrayImage> toChannels(BufferedImage image, Path path, int page) throws ImageFormatException {
+        String where = where(page);
         Raster raster = image.getRaster();
         ColorModel cm = image.getColorModel();
         int w = raster.getWidth();
         int h = raster.getHeight();
         int n = w * h;
-        float[] out = new float[n];
 
         if (cm instanceof IndexColorModel palette) {
-            // Palette images (and JDK-decoded 1/2/4-bit gray PNG) are gray only if every colour used is.
+            // Palette images (and JDK-decoded 1/2/4-bit gray PNG) are gray if every colour used is.
             int[] idx = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            float[][] rgb = new float[3][n];
+            boolean gray = true;
             for (int i = 0; i < n; i++) {
-                int r = palette.getRed(idx[i]);
-                if (r != palette.getGreen(idx[i]) || r != palette.getBlue(idx[i])) {
-                    throw new ImageFormatException(path, where + "palette colour image with a non-gray colour at pixel ("
-                            + (i % w) + ", " + (i / w) + "); convert it to grayscale (a label whose palette index is "
-                            + "the class id: pass --labels classes)", null);
-                }
-                out[i] = r;
+                rgb[0][i] = palette.getRed(idx[i]);
+                rgb[1][i] = palette.getGreen(idx[i]);
+                rgb[2][i] = palette.getBlue(idx[i]);
+                gray &= rgb[0][i] == rgb[1][i] && rgb[0][i] == rgb[2][i];
             }
-            return new GrayImage(w, h, out, BitDepth.EIGHT);
+            if (gray) {
+                return List.of(new GrayImage(w, h, rgb[0], BitDepth.EIGHT));
+            }
+            return List.of(new GrayImage(w, h, rgb[0], BitDepth.EIGHT), new GrayImage(w, h, rgb[1], BitDepth.EIGHT),
+                    new GrayImage(w, h, rgb[2], BitDepth.EIGHT));
         }
 
         int dataType = raster.getSampleModel().getDataType();
@@ -365,30 +479,22 @@ public final class ImageIo {
             throw unsupported(path, where, raster.getSampleModel().getSampleSize(0) + "-bit samples");
         }
         int colours = cm == null ? raster.getNumBands() : cm.getNumColorComponents();
-        if (colours == 1) {
-            raster.getSamples(0, 0, w, h, 0, out);
-        } else if (colours == 3 && raster.getNumBands() >= 3) {
-            raster.getSamples(0, 0, w, h, 0, out);
-            float[] band = new float[n];
-            for (int b = 1; b < 3; b++) {
-                raster.getSamples(0, 0, w, h, b, band);
-                for (int i = 0; i < n; i++) {
-                    if (Float.compare(band[i], out[i]) != 0) {
-                        throw new ImageFormatException(path, where + "colour image whose channels differ at pixel ("
-                                + (i % w) + ", " + (i / w) + "); only grayscale is supported", null);
-                    }
-                }
-            }
-        } else {
+        if (colours != 1 && !(colours == 3 && raster.getNumBands() >= 3)) {
             throw new ImageFormatException(path, where + "has " + colours
-                    + " colour channels; need 1 (gray) or 3 equal ones (RGB)", null);
+                    + " colour channels; need 1 (gray) or 3 (RGB); save other channels as the pages of a TIFF", null);
         }
-        try {
-            return new GrayImage(w, h, out, depth);
-        } catch (IllegalArgumentException e) {
-            // Only non-finite floats can get here.
-            throw new ImageFormatException(path, where + e.getMessage(), e);
+        List<GrayImage> out = new ArrayList<>(colours);
+        for (int b = 0; b < colours; b++) {
+            float[] band = new float[n];
+            raster.getSamples(0, 0, w, h, b, band);
+            try {
+                out.add(new GrayImage(w, h, band, depth));
+            } catch (IllegalArgumentException e) {
+                // Only non-finite floats can get here.
+                throw new ImageFormatException(path, where + e.getMessage(), e);
+            }
         }
+        return List.copyOf(out);
     }
 
     private static ImageFormatException unsupported(Path path, String where, String what) {

@@ -128,6 +128,83 @@ class ImageIoTest {
     }
 
     @Test
+    void rgbReadsAsThreeChannelsInOrder() throws IOException {
+        BufferedImage rgb = new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB);
+        rgb.setRGB(0, 0, 0x80102030); // half transparent: alpha is not a channel
+        rgb.setRGB(2, 1, 0xFFFF0080);
+        Path file = dir.resolve("rgba.png");
+        ImageIO.write(rgb, "png", file.toFile());
+        ImageChannels c = ImageIo.readChannels(file);
+        assertEquals(3, c.count());
+        assertEquals(0x10, c.channel(0).get(0, 0));
+        assertEquals(0x20, c.channel(1).get(0, 0));
+        assertEquals(0x30, c.channel(2).get(0, 0));
+        assertEquals(255f, c.channel(0).get(2, 1));
+        assertEquals(0f, c.channel(1).get(2, 1));
+        assertEquals(128f, c.channel(2).get(2, 1));
+        assertEquals(null, c.asGray(), "colour is not gray");
+        // A gray PNG is one channel; a gray image saved as RGB is three equal ones, which asGray sees.
+        Path gray = dir.resolve("gray.png");
+        ImageIo.write(ramp(4, 3, BitDepth.SIXTEEN, 1), gray);
+        assertEquals(1, ImageIo.readChannels(gray).count());
+        BufferedImage equal = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        equal.setRGB(1, 0, 0x777777);
+        Path eq = dir.resolve("equal.png");
+        ImageIO.write(equal, "png", eq.toFile());
+        ImageChannels three = ImageIo.readChannels(eq);
+        assertEquals(3, three.count());
+        assertEquals(0x77, three.asGray().get(1, 0));
+    }
+
+    @Test
+    void colourPaletteReadsAsRgbChannelsAndPaletteWritesRoundTrip() throws IOException {
+        int[] palette = {0x000000, 0xFF0000, 0x00FF00, 0x0000FF, 0x123456};
+        GrayImage ids = GrayImage.ofInts(3, 2, new int[] {0, 1, 2, 3, 4, 1}, BitDepth.EIGHT);
+        Path file = dir.resolve("classes.png");
+        ImageIo.writeIndexed(ids, palette, file);
+        assertArrayEquals(ids.toIntArray(), ImageIo.readLabelIndices(file).toIntArray(), "indices are the ids");
+        BufferedImage shown = ImageIO.read(file.toFile());
+        assertInstanceOf(java.awt.image.IndexColorModel.class, shown.getColorModel());
+        assertEquals(0x123456, shown.getRGB(1, 1) & 0xFFFFFF);
+        ImageChannels c = ImageIo.readChannels(file);
+        assertEquals(3, c.count());
+        assertEquals(0x12, c.channel(0).get(1, 1));
+        assertEquals(0x34, c.channel(1).get(1, 1));
+        assertEquals(0x56, c.channel(2).get(1, 1));
+        // 256 ids take an 8-bit palette; an id without a colour is refused and nothing is written.
+        int[] many = new int[256];
+        int[] all = new int[256];
+        for (int i = 0; i < 256; i++) {
+            many[i] = i * 0x010101;
+            all[i] = 255 - i;
+        }
+        Path big = dir.resolve("big.png");
+        ImageIo.writeIndexed(GrayImage.ofInts(16, 16, all, BitDepth.EIGHT), many, big);
+        assertArrayEquals(all, ImageIo.readLabelIndices(big).toIntArray());
+        Path bad = dir.resolve("bad.png");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageIo.writeIndexed(
+                GrayImage.ofInts(2, 1, new int[] {0, 5}, BitDepth.EIGHT), new int[] {0, 1}, bad));
+        assertTrue(e.getMessage().contains("id 5.0 has no colour in a palette of 2"), e.getMessage());
+        assertFalse(Files.exists(bad));
+    }
+
+    @Test
+    void tiffPagesAreChannelsOfOneSize() throws IOException {
+        GrayImage a = ramp(5, 4, BitDepth.SIXTEEN, 3);
+        GrayImage b = ramp(5, 4, BitDepth.EIGHT, 4);
+        Path file = dir.resolve("two.tif");
+        ImageIo.writeStack(List.of(a, b), file);
+        ImageChannels c = ImageIo.readChannels(file);
+        assertEquals(List.of(a, b), c.channels(), "each page a channel, each with its own depth");
+        assertEquals("2 channels, SIXTEEN/EIGHT", c.describe());
+        Path uneven = dir.resolve("uneven.tif");
+        ImageIo.writeStack(List.of(a, ramp(4, 4, BitDepth.SIXTEEN, 1)), uneven);
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> ImageIo.readChannels(uneven));
+        assertOneLineNaming(e, uneven);
+        assertTrue(e.getMessage().contains("page 2: is 4x4 but page 1 is 5x4"), e.getMessage());
+    }
+
+    @Test
     void binaryPngReadsAs0And255() throws IOException {
         BufferedImage bin = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_BINARY);
         bin.getRaster().setSample(1, 0, 0, 1);
