@@ -93,8 +93,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             Path p = e.getValue();
             Path t = truths.get(e.getKey());
             // Class maps may be palette images (predict writes them so): the index is the class id.
-            GrayImage pi = labels == LabelCoding.CLASSES ? ImageIo.readLabelIndices(p) : ImageIo.read(p);
-            GrayImage ti = labels == LabelCoding.CLASSES ? ImageIo.readLabelIndices(t) : ImageIo.read(t);
+            GrayImage pi = labels == LabelCoding.CLASSES ? ImageIo.readLabelIndices(p) : ImageIo.readLabel(p);
+            GrayImage ti = labels == LabelCoding.CLASSES ? ImageIo.readLabelIndices(t) : ImageIo.readLabel(t);
             if (pi.width() != ti.width() || pi.height() != ti.height()) {
                 throw new ImageIoException(p, "prediction is " + pi.width() + "x" + pi.height() + " but the truth "
                         + t + " is " + ti.width() + "x" + ti.height(), null);

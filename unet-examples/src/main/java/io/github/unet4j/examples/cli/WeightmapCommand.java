@@ -38,7 +38,7 @@ public final class WeightmapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        GrayImage g = ImageIo.read(label);
+        GrayImage g = ImageIo.readLabel(label);
         int[] v = g.toIntArray();
         int[] cells = new int[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -16,7 +16,7 @@ public enum LabelCoding {
     /** Pixel value = class id 0..K-1 (8- or 16-bit); K classes. */
     CLASSES,
     /**
-     * 0 = background, each object its own positive id (8- or 16-bit); 2 classes, with a
+     * 0 = background, each object its own positive id (8-, 16- or 32-bit); 2 classes, with a
      * background ridge where objects touch ({@link Instances#separate}).
      */
     INSTANCES;
@@ -41,7 +41,7 @@ public enum LabelCoding {
      */
     public Decoded decode(GrayImage label, Path path, int classes, int ignore) throws ImageIoException {
         if (!label.depth().isInteger()) {
-            throw new ImageIoException(path, "label is a float image; labels are 8- or 16-bit integer images", null);
+            throw new ImageIoException(path, "label is a float image; labels are 8-, 16- or (instances) 32-bit integer images", null);
         }
         int[] v = label.toIntArray();
         int w = label.width();

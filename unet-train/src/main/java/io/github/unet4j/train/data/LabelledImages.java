@@ -131,7 +131,7 @@ public record LabelledImages(List<String> names, List<ImageChannels> images, Lis
             Path lp = labelOf(p, labelFiles, labelDir);
             ImageChannels img = ImageIo.readChannels(p);
             // Class ids may come as a palette image, one colour per class: the index is the id.
-            GrayImage lab = coding == LabelCoding.CLASSES ? ImageIo.readLabelIndices(lp) : ImageIo.read(lp);
+            GrayImage lab = coding == LabelCoding.CLASSES ? ImageIo.readLabelIndices(lp) : ImageIo.readLabel(lp);
             if (img.width() != lab.width() || img.height() != lab.height()) {
                 throw new ImageIoException(lp, "label is " + lab.width() + "x" + lab.height() + " but its image "
                         + p + " is " + img.width() + "x" + img.height(), null);

@@ -7,7 +7,13 @@ public enum BitDepth {
     /** Unsigned 16-bit integers, 0 to 65535 (PNG or TIFF). */
     SIXTEEN(65535),
     /** 32-bit IEEE floats, any finite value (TIFF only); used for probability maps. */
-    FLOAT32(Float.MAX_VALUE);
+    FLOAT32(Float.MAX_VALUE),
+    /**
+     * Unsigned 32-bit integers (TIFF only), read for label images alone ({@link ImageIo#readLabel}):
+     * instance ids of more than 65535 objects. Held as floats, exact up to 2^24 = 16,777,216,
+     * the largest id accepted.
+     */
+    INT32(16_777_216f);
 
     private final float maxValue;
 
@@ -28,7 +34,7 @@ public enum BitDepth {
         return this == FLOAT32 ? 1 : maxValue;
     }
 
-    /** @return whether samples are whole numbers ({@link #EIGHT} and {@link #SIXTEEN}) */
+    /** @return whether samples are whole numbers (all but {@link #FLOAT32}) */
     public boolean isInteger() {
         return this != FLOAT32;
     }

@@ -73,7 +73,7 @@ public final class ImageIo {
      * {@link #read} does.
      *
      * @param path a PNG or TIFF file
-     * @return the palette indices (8-bit), or the image
+     * @return the palette indices (8-bit), or the image as {@link #readLabel} reads it
      * @throws ImageFormatException if the file is not a supported image or is corrupt
      * @throws ImageIoException if the file is missing or cannot be read
      */
@@ -90,7 +90,26 @@ public final class ImageIo {
                 int[] idx = raster.getSamples(0, 0, w, h, 0, (int[]) null);
                 return GrayImage.ofInts(w, h, idx, BitDepth.EIGHT);
             }
-            return toGray(b, path, 0);
+            return toGray(b, path, 0, true);
+        });
+    }
+
+    /**
+     * Reads a label image as {@link #read} does, and also 32-bit unsigned integer TIFF (instance
+     * ids of more than 65535 objects, up to 2^24).
+     *
+     * @param path a PNG or TIFF file
+     * @return the label, {@link BitDepth#INT32} for a 32-bit integer file
+     * @throws ImageFormatException if the file is not a supported gray image, holds an id above
+     *     2^24, or is corrupt
+     * @throws ImageIoException if the file is missing or cannot be read
+     */
+    public static GrayImage readLabel(Path path) throws ImageIoException {
+        return withReader(path, reader -> {
+            if (reader.getNumImages(true) < 1) {
+                throw new ImageFormatException(path, "contains no image", null);
+            }
+            return toGray(reader.read(0), path, 0, true);
         });
     }
 
@@ -136,7 +155,7 @@ public final class ImageIo {
                 throw new ImageFormatException(path, "contains no image", null);
             }
             if (n == 1) {
-                return new ImageChannels(toChannels(reader.read(0), path, 0));
+                return new ImageChannels(toChannels(reader.read(0), path, 0, false));
             }
             List<GrayImage> pages = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -165,8 +184,8 @@ public final class ImageIo {
     public static void write(GrayImage image, Path path) throws ImageIoException {
         Objects.requireNonNull(image, "image");
         ImageFormat format = formatForWriting(path);
-        if (format == ImageFormat.PNG && image.depth() == BitDepth.FLOAT32) {
-            throw new IllegalArgumentException(path + ": PNG cannot hold 32-bit float samples; write a .tif instead");
+        if (format == ImageFormat.PNG && (image.depth() == BitDepth.FLOAT32 || image.depth() == BitDepth.INT32)) {
+            throw new IllegalArgumentException(path + ": PNG cannot hold 32-bit samples; write a .tif instead");
         }
         BufferedImage buffered = toBuffered(image);
         writeAtomically(path, format, (writer, out) -> {
@@ -409,7 +428,12 @@ public final class ImageIo {
     }
 
     private static GrayImage toGray(BufferedImage image, Path path, int page) throws ImageFormatException {
-        List<GrayImage> channels = toChannels(image, path, page);
+        return toGray(image, path, page, false);
+    }
+
+    private static GrayImage toGray(BufferedImage image, Path path, int page, boolean label)
+            throws ImageFormatException {
+        List<GrayImage> channels = toChannels(image, path, page, label);
         if (channels.size() == 1) {
             return channels.get(0);
         }
@@ -438,8 +462,12 @@ public final class ImageIo {
         return page == 0 ? "" : "page " + (page + 1) + ": ";
     }
 
-    /** One gray channel, or red, green and blue (a palette's colours, or the raster's first three bands). */
-    private static List<GrayImage> toChannels(BufferedImage image, Path path, int page) throws ImageFormatException {
+    /**
+     * One gray channel, or red, green and blue (a palette's colours, or the raster's first three
+     * bands); 32-bit integer samples only for a label.
+     */
+    private static List<GrayImage> toChannels(BufferedImage image, Path path, int page, boolean label)
+            throws ImageFormatException {
         String where = where(page);
         Raster raster = image.getRaster();
         ColorModel cm = image.getColorModel();
@@ -471,11 +499,21 @@ public final class ImageIo {
             case DataBuffer.TYPE_USHORT -> BitDepth.SIXTEEN;
             case DataBuffer.TYPE_FLOAT -> BitDepth.FLOAT32;
             case DataBuffer.TYPE_SHORT -> throw unsupported(path, where, "signed 16-bit samples");
-            case DataBuffer.TYPE_INT -> throw unsupported(path, where, "32-bit integer samples");
+            case DataBuffer.TYPE_INT -> {
+                if (!label) {
+                    throw unsupported(path, where, "32-bit integer samples");
+                }
+                yield BitDepth.INT32;
+            }
             case DataBuffer.TYPE_DOUBLE -> throw unsupported(path, where, "64-bit float samples");
             default -> throw unsupported(path, where, "sample type " + dataType);
         };
-        if (depth != BitDepth.FLOAT32 && raster.getSampleModel().getSampleSize(0) != (depth == BitDepth.EIGHT ? 8 : 16)) {
+        int bits = switch (depth) {
+            case EIGHT -> 8;
+            case SIXTEEN -> 16;
+            default -> 32;
+        };
+        if (depth != BitDepth.FLOAT32 && raster.getSampleModel().getSampleSize(0) != bits) {
             throw unsupported(path, where, raster.getSampleModel().getSampleSize(0) + "-bit samples");
         }
         int colours = cm == null ? raster.getNumBands() : cm.getNumColorComponents();
@@ -486,7 +524,20 @@ public final class ImageIo {
         List<GrayImage> out = new ArrayList<>(colours);
         for (int b = 0; b < colours; b++) {
             float[] band = new float[n];
-            raster.getSamples(0, 0, w, h, b, band);
+            if (depth == BitDepth.INT32) {
+                // Read as ints: a float would round 16,777,217 to a neighbouring id without a word.
+                int[] ids = raster.getSamples(0, 0, w, h, b, (int[]) null);
+                for (int i = 0; i < n; i++) {
+                    if (ids[i] < 0 || ids[i] > 1 << 24) { // compared as ints: as a float 2^24 + 1 equals 2^24
+                        throw new ImageFormatException(path, where + "id " + Integer.toUnsignedString(ids[i])
+                                + " at pixel (" + (i % w) + ", " + (i / w) + ") is above 16,777,216 (2^24), the largest "
+                                + "32-bit id read; number the objects from 1 without gaps", null);
+                    }
+                    band[i] = ids[i];
+                }
+            } else {
+                raster.getSamples(0, 0, w, h, b, band);
+            }
             try {
                 out.add(new GrayImage(w, h, band, depth));
             } catch (IllegalArgumentException e) {
@@ -522,9 +573,10 @@ public final class ImageIo {
         BufferedImage out = switch (image.depth()) {
             case EIGHT -> new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
             case SIXTEEN -> new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
-            case FLOAT32 -> {
+            case FLOAT32, INT32 -> {
                 ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY),
-                        false, false, Transparency.OPAQUE, DataBuffer.TYPE_FLOAT);
+                        false, false, Transparency.OPAQUE, image.depth() == BitDepth.INT32 ? DataBuffer.TYPE_INT
+                        : DataBuffer.TYPE_FLOAT);
                 yield new BufferedImage(cm, cm.createCompatibleWritableRaster(w, h), false, null);
             }
         };

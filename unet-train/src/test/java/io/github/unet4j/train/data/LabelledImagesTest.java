@@ -104,4 +104,26 @@ class LabelledImagesTest {
             assertEquals(label[i] == 7 ? 0f : 1f, plain.weight()[i]);
         }
     }
+
+    @Test
+    void thirtyTwoBitInstanceLabelsRead(@TempDir Path dir) throws Exception {
+        Path img = Files.createDirectories(dir.resolve("image"));
+        Path lab = Files.createDirectories(dir.resolve("label"));
+        int w = 10;
+        int[] ids = new int[w * w];
+        for (int i = 0; i < ids.length; i++) {
+            int x = i % w;
+            int y = i / w;
+            ids[i] = y < 2 || y > 7 ? 0 : x < 5 ? 70_000 : 1_000_000; // two touching objects
+        }
+        ImageIo.write(GrayImage.ofInts(w, w, java.util.Arrays.stream(ids).map(v -> v == 0 ? 0 : 200).toArray(),
+                BitDepth.EIGHT), img.resolve("a.png"));
+        ImageIo.write(GrayImage.ofInts(w, w, ids, BitDepth.INT32), lab.resolve("a_mask.tif"));
+        LabelledImages set = LabelledImages.read(img, lab, LabelCoding.INSTANCES, 2, -1);
+        int[] kept = set.instances().get(0);
+        assertTrue(java.util.Arrays.stream(kept).anyMatch(v -> v == 70_000));
+        assertTrue(java.util.Arrays.stream(kept).anyMatch(v -> v == 1_000_000));
+        assertEquals(0, set.labels().get(0)[4 * w + 5], "the touching border became background");
+        assertEquals(1, set.labels().get(0)[4 * w + 2]);
+    }
 }

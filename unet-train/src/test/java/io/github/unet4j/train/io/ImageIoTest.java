@@ -32,6 +32,7 @@ class ImageIoTest {
             px[i] = switch (depth) {
                 case EIGHT -> (i * 37 + seed) % 256;
                 case SIXTEEN -> (i * 4099L + seed) % 65536;
+                case INT32 -> (i * 1_000_003L + seed) % 16_777_217;
                 case FLOAT32 -> (float) Math.sin(i * 0.37 + seed) * 1.5f;
             };
         }
@@ -186,6 +187,32 @@ class ImageIoTest {
                 GrayImage.ofInts(2, 1, new int[] {0, 5}, BitDepth.EIGHT), new int[] {0, 1}, bad));
         assertTrue(e.getMessage().contains("id 5.0 has no colour in a palette of 2"), e.getMessage());
         assertFalse(Files.exists(bad));
+    }
+
+    @Test
+    void thirtyTwoBitIntegerTiffReadsAsALabelOnly() throws IOException {
+        int[] ids = {0, 70_000, 70_001, 16_777_216, 1, 0};
+        Path file = dir.resolve("ids.tif");
+        ImageIo.write(GrayImage.ofInts(3, 2, ids, BitDepth.INT32), file);
+        GrayImage label = ImageIo.readLabel(file);
+        assertEquals(BitDepth.INT32, label.depth());
+        assertArrayEquals(ids, label.toIntArray());
+        assertArrayEquals(ids, ImageIo.readLabelIndices(file).toIntArray());
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> ImageIo.read(file));
+        assertTrue(e.getMessage().contains("32-bit integer samples are not supported"), e.getMessage());
+        assertThrows(ImageFormatException.class, () -> ImageIo.readChannels(file));
+        // An id float cannot hold exactly is refused, not rounded.
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_INT);
+        BufferedImage big = new BufferedImage(cm, cm.createCompatibleWritableRaster(2, 1), false, null);
+        big.getRaster().setSample(1, 0, 0, 16_777_217);
+        Path over = dir.resolve("over.tif");
+        ImageIO.write(big, "tiff", over.toFile());
+        e = assertThrows(ImageFormatException.class, () -> ImageIo.readLabel(over));
+        assertTrue(e.getMessage().contains("id 16777217 at pixel (1, 0) is above 16,777,216")
+                && e.getMessage().contains("number the objects"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ImageIo.write(label, dir.resolve("ids.png")));
     }
 
     @Test
