@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import static io.github.unet4j.examples.cli.CliTest.assertOneLineError;
+import static io.github.unet4j.examples.cli.CliTest.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,18 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** unet train on class-id and instance labels (issue 15), with label files named image_mask.png. */
 class LabelCodingsCliTest {
-
-    private static String[] train(Path data, Path out, String... more) {
-        return Stream.concat(Stream.of("train", "--data", data.toString(), "--out", out.toString(), "--validation", "1",
-                "--steps", "4", "--validate-every", "2", "--checkpoint-every", "0", "--depth", "2",
-                "--base-channels", "2", "--tile", "26", "--dropout", "0"), Stream.of(more)).toArray(String[]::new);
-    }
 
     @Test
     void threeClassLabelsTrainAndValidatePerClass(@TempDir Path dir) throws IOException {
