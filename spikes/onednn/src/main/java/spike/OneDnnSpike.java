@@ -502,6 +502,28 @@ public final class OneDnnSpike {
         List<Conv> convs = paper();
         double flops = convs.stream().mapToDouble(Conv::flops).sum();
         double dataFlops = convs.stream().filter(c -> c.cin > 1).mapToDouble(Conv::flops).sum();
+        if (args.length > 1 && args[1].equals("module")) { // the unet4j-onednn module's forward
+            io.github.unet4j.onednn.OneDnnConvolutions m = new io.github.unet4j.onednn.OneDnnConvolutions();
+            for (int r = 0; r < reps + 1; r++) {
+                double f = 0;
+                double wr = 0;
+                for (Conv c : convs) {
+                    INDArray x = Nd4j.randn(DataType.FLOAT, 1, c.cin, c.size, c.size);
+                    INDArray w = Nd4j.randn(DataType.FLOAT, c.cout, c.cin, 3, 3);
+                    INDArray b = Nd4j.zeros(DataType.FLOAT, c.cout);
+                    INDArray y = Nd4j.create(DataType.FLOAT, 1, c.cout, c.out(), c.out());
+                    long t0 = System.nanoTime();
+                    m.conv2d(x, w, b, y, 3, io.github.unet4j.core.Padding.VALID);
+                    f += (System.nanoTime() - t0) / 1e9;
+                    x.close();
+                    w.close();
+                    b.close();
+                    y.close();
+                }
+                System.out.printf(Locale.ROOT, "module forward, round %d: %.3f s%n", r, f);
+            }
+            return;
+        }
         if (nd4jOnly) {
             print("nd4j (conv2d)", timeNd4j(convs, reps), flops, dataFlops);
             print("unet4j NativeOps", timeProject(convs, reps), flops, dataFlops);

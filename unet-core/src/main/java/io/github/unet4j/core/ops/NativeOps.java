@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * without platform helpers), so that a layer's forward and backward read like its maths.
  * Layout is always NCHW; weights are in PyTorch's layouts (wFormat 1): convolution
  * {@code [oC, iC, kH, kW]}, transposed convolution {@code [iC, oC, kH, kW]}. Outputs come from
- * {@link BufferPool#allocate}; temporaries are freed here.
+ * {@link BufferPool#allocate}; temporaries are freed here. A {@link ConvAccelerator} on the class
+ * path ({@link Accelerators}) runs the forward convolutions it handles.
  */
 public final class NativeOps {
     private static final int NCHW = 0;
@@ -110,6 +111,11 @@ public final class NativeOps {
     public static INDArray conv2d(INDArray x, INDArray w, INDArray b, int k, Padding padding) {
         long[] outShape = convOutput(x.shape(), w.size(0), k, padding);
         INDArray y = BufferPool.allocate(x.dataType(), outShape);
+        ConvAccelerator fast = Accelerators.conv();
+        if (fast != null && fast.handles(x, w, k, padding)) {
+            fast.conv2d(x, w, b, y, k, padding); // whole: no im2col scratch to bound
+            return y;
+        }
         for (RowBands.Band band : convBands(x.shape(), outShape, w, padding)) {
             execInto("conv2d", convArgs(k, 1, padding), present(convInputRows(x, band, k), w, b),
                     RowBands.rows(y, band.from(), band.to()));

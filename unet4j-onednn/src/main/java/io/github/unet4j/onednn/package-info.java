@@ -1,0 +1,6 @@
+/**
+ * The op layer's convolutions through oneDNN directly, found by unet-core's
+ * {@link io.github.unet4j.core.ops.ConvAccelerator} service; why and how fast:
+ * docs/performance.md, "oneDNN called directly".
+ */
+package io.github.unet4j.onednn;

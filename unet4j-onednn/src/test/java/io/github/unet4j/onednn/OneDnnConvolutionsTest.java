@@ -1,0 +1,108 @@
+package io.github.unet4j.onednn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
+import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.ops.Accelerators;
+import io.github.unet4j.core.ops.ConvAccelerator;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** oneDNN's forward convolution equals ND4J's conv2d within float tolerance, and the network's forward too. */
+class OneDnnConvolutionsTest {
+
+    /** ND4J's conv2d with the op layer's arguments: stride 1, NCHW, weights OIHW. */
+    private static INDArray nd4j(INDArray x, INDArray w, INDArray b, int k, Padding padding) {
+        long pad = padding == Padding.SAME ? 0 : k - 1;
+        INDArray y = Nd4j.create(DataType.FLOAT, x.size(0), w.size(0), x.size(2) - pad, x.size(3) - pad);
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d").addOutputs(y)
+                .addIntegerArguments(k, k, 1, 1, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, 0, 1);
+        op = b == null ? op.addInputs(x, w) : op.addInputs(x, w, b);
+        Nd4j.exec(op.build());
+        return y;
+    }
+
+    private static double relativeMax(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue() / Math.max(1e-30, b.amaxNumber().doubleValue());
+    }
+
+    @Test
+    void equalsNd4jForEveryShapeTheNetworkUses() {
+        OneDnnConvolutions fast = new OneDnnConvolutions();
+        Nd4j.getRandom().setSeed(7);
+        // (batch, in, out, size, kernel, padding, bias): 3x3 VALID and SAME, the 1x1 head, one
+        // input channel, channel counts not a multiple of oneDNN's block of 16, batch 2.
+        Object[][] cases = {{1, 1, 8, 20, 3, Padding.VALID, true}, {1, 16, 32, 18, 3, Padding.VALID, true},
+            {2, 5, 7, 13, 3, Padding.SAME, true}, {1, 24, 2, 11, 1, Padding.VALID, true},
+            {1, 3, 4, 9, 3, Padding.VALID, false}, {1, 64, 64, 30, 3, Padding.VALID, true}};
+        for (Object[] c : cases) {
+            int n = (Integer) c[0];
+            int cin = (Integer) c[1];
+            int cout = (Integer) c[2];
+            int size = (Integer) c[3];
+            int k = (Integer) c[4];
+            Padding p = (Padding) c[5];
+            INDArray x = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
+            INDArray w = Nd4j.randn(DataType.FLOAT, cout, cin, k, k).muli(Math.sqrt(2.0 / (cin * k * k)));
+            INDArray b = (Boolean) c[6] ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
+            assertTrue(fast.handles(x, w, k, p));
+            INDArray expected = nd4j(x, w, b, k, p);
+            INDArray y = Nd4j.create(DataType.FLOAT, expected.shape()).assign(Float.NaN);
+            fast.conv2d(x, w, b, y, k, p);
+            double d = relativeMax(y, expected);
+            assertTrue(d < 1e-5, java.util.Arrays.toString(c) + ": relative difference " + d);
+            // Twice, with other values in the same shape: the cached primitive takes new arrays.
+            INDArray x2 = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
+            fast.conv2d(x2, w, b, y, k, p);
+            assertTrue(relativeMax(y, nd4j(x2, w, b, k, p)) < 1e-5, java.util.Arrays.toString(c) + " again");
+        }
+    }
+
+    @Test
+    void viewsAtAnOffsetAreReadWhereTheyStart() {
+        OneDnnConvolutions fast = new OneDnnConvolutions();
+        INDArray big = Nd4j.randn(DataType.FLOAT, 3, 4, 10, 10);
+        INDArray x = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)); // offset 400
+        INDArray w = Nd4j.randn(DataType.FLOAT, 6, 4, 3, 3);
+        if (fast.handles(x, w, 3, Padding.VALID)) { // as ND4J marks the view: either way right
+            INDArray y = Nd4j.create(DataType.FLOAT, 1, 6, 8, 8);
+            fast.conv2d(x, w, null, y, 3, Padding.VALID);
+            assertTrue(relativeMax(y, nd4j(x.dup(), w, null, 3, Padding.VALID)) < 1e-5);
+        }
+        // Not handled: doubles, strided views, even kernels.
+        assertFalse(fast.handles(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE), 3, Padding.VALID));
+        assertFalse(fast.handles(big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)), Nd4j.randn(DataType.FLOAT, 6, 2, 3, 3), 3,
+                Padding.VALID));
+        assertFalse(fast.handles(x, Nd4j.randn(DataType.FLOAT, 6, 4, 2, 2), 2, Padding.SAME));
+    }
+
+    @Test
+    void theOpLayerUsesItAndTheNetworkForwardIsUnchanged() {
+        ConvAccelerator found = Accelerators.conv();
+        assertNotNull(found, "found on the class path as a service");
+        assertTrue(found.describe().startsWith("convolutions by oneDNN 2.5"), found.describe());
+        UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(8);
+        UNet net = new UNet(config, DataType.FLOAT, 5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 1, 60, 60);
+        long before = ((OneDnnConvolutions) found).calls();
+        INDArray fast = net.forward(x, Mode.INFER).dup();
+        assertEquals(before + 2 * 3 + 2 * 2 + 1, ((OneDnnConvolutions) found).calls(),
+                "every 3x3 convolution and the 1x1 head ran on oneDNN");
+        // The same network in double runs on ND4J alone (the accelerator takes float only).
+        UNet reference = new UNet(config, DataType.DOUBLE, 5);
+        INDArray slow = reference.forward(x.castTo(DataType.DOUBLE), Mode.INFER).castTo(DataType.FLOAT);
+        assertEquals(slow.shapeInfoToString(), fast.shapeInfoToString());
+        double d = relativeMax(fast, slow);
+        assertTrue(d < 1e-4, "network logits differ by " + d + " of their largest");
+    }
+}
