@@ -374,32 +374,22 @@ public final class OneDnnSpike {
         return best;
     }
 
-    /** ND4J's conv2d and conv2d_bp over the same shapes, NCHW: [fwd, -, -, bwd (data + weights), -]. */
-    static double[] timeNd4j(List<Conv> convs, int reps) {
+    /** One convolution's forward and backward seconds. */
+    interface ConvTimer {
+        double[] time(Conv c);
+    }
+
+    /** Best over rounds (after one warm-up round) of each pass's sum over the convolutions: [fwd, -, -, bwd, -]. */
+    static double[] bestOf(List<Conv> convs, int reps, ConvTimer timer) {
         double fwd = Double.MAX_VALUE;
         double bwd = Double.MAX_VALUE;
         for (int r = 0; r < reps + 1; r++) {
             double f = 0;
             double b = 0;
             for (Conv c : convs) {
-                INDArray x = Nd4j.randn(DataType.FLOAT, 1, c.cin, c.size, c.size);
-                INDArray w = Nd4j.randn(DataType.FLOAT, c.cout, c.cin, 3, 3).muli(Math.sqrt(2.0 / (9 * c.cin)));
-                INDArray bias = Nd4j.zeros(DataType.FLOAT, c.cout);
-                INDArray gy = Nd4j.randn(DataType.FLOAT, 1, c.cout, c.out(), c.out());
-                INDArray y = Nd4j.create(DataType.FLOAT, 1, c.cout, c.out(), c.out());
-                INDArray gx = Nd4j.create(DataType.FLOAT, x.shape());
-                INDArray gw = Nd4j.create(DataType.FLOAT, w.shape());
-                INDArray gb = Nd4j.create(DataType.FLOAT, c.cout);
-                long t0 = System.nanoTime();
-                nd4j("conv2d", new INDArray[] {x, w, bias}, y);
-                long t1 = System.nanoTime();
-                nd4j("conv2d_bp", new INDArray[] {x, w, bias, gy}, gx, gw, gb);
-                long t2 = System.nanoTime();
-                f += (t1 - t0) / 1e9;
-                b += (t2 - t1) / 1e9;
-                for (INDArray a : new INDArray[] {x, w, bias, gy, y, gx, gw, gb}) {
-                    a.close();
-                }
+                double[] t = timer.time(c);
+                f += t[0];
+                b += t[1];
             }
             if (r > 0) {
                 fwd = Math.min(fwd, f);
@@ -409,40 +399,51 @@ public final class OneDnnSpike {
         return new double[] {fwd, Double.NaN, Double.NaN, bwd, Double.NaN};
     }
 
+    /** ND4J's conv2d and conv2d_bp over the same shapes, NCHW, whole arrays (backward: data + weights). */
+    static double[] timeNd4j(List<Conv> convs, int reps) {
+        return bestOf(convs, reps, c -> {
+            INDArray x = Nd4j.randn(DataType.FLOAT, 1, c.cin, c.size, c.size);
+            INDArray w = Nd4j.randn(DataType.FLOAT, c.cout, c.cin, 3, 3).muli(Math.sqrt(2.0 / (9 * c.cin)));
+            INDArray bias = Nd4j.zeros(DataType.FLOAT, c.cout);
+            INDArray gy = Nd4j.randn(DataType.FLOAT, 1, c.cout, c.out(), c.out());
+            INDArray y = Nd4j.create(DataType.FLOAT, 1, c.cout, c.out(), c.out());
+            INDArray gx = Nd4j.create(DataType.FLOAT, x.shape());
+            INDArray gw = Nd4j.create(DataType.FLOAT, w.shape());
+            INDArray gb = Nd4j.create(DataType.FLOAT, c.cout);
+            long t0 = System.nanoTime();
+            nd4j("conv2d", new INDArray[] {x, w, bias}, y);
+            long t1 = System.nanoTime();
+            nd4j("conv2d_bp", new INDArray[] {x, w, bias, gy}, gx, gw, gb);
+            long t2 = System.nanoTime();
+            for (INDArray a : new INDArray[] {x, w, bias, gy, y, gx, gw, gb}) {
+                a.close();
+            }
+            return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
+        });
+    }
+
     /** As {@link #timeNd4j}, through the project's op layer: ND4J's conv2d / conv2d_bp over row bands. */
     static double[] timeProject(List<Conv> convs, int reps) {
-        double fwd = Double.MAX_VALUE;
-        double bwd = Double.MAX_VALUE;
-        for (int r = 0; r < reps + 1; r++) {
-            double f = 0;
-            double b = 0;
-            for (Conv c : convs) {
-                io.github.unet4j.core.Parameter w = new io.github.unet4j.core.Parameter("w",
-                        io.github.unet4j.core.Parameter.Kind.WEIGHT, 9L * c.cin, DataType.FLOAT, c.cout, c.cin, 3, 3);
-                io.github.unet4j.core.Parameter bias = new io.github.unet4j.core.Parameter("b",
-                        io.github.unet4j.core.Parameter.Kind.BIAS, 0, DataType.FLOAT, c.cout);
-                w.value().assign(Nd4j.randn(DataType.FLOAT, c.cout, c.cin, 3, 3).muli(Math.sqrt(2.0 / (9 * c.cin))));
-                INDArray x = Nd4j.randn(DataType.FLOAT, 1, c.cin, c.size, c.size);
-                INDArray gy = Nd4j.randn(DataType.FLOAT, 1, c.cout, c.out(), c.out());
-                long t0 = System.nanoTime();
-                INDArray y = io.github.unet4j.core.ops.NativeOps.conv2d(x, w.value(), bias.value(), 3,
-                        io.github.unet4j.core.Padding.VALID);
-                long t1 = System.nanoTime();
-                INDArray gx = io.github.unet4j.core.ops.NativeOps.conv2dBackward(x, gy, w, bias, 3,
-                        io.github.unet4j.core.Padding.VALID);
-                long t2 = System.nanoTime();
-                f += (t1 - t0) / 1e9;
-                b += (t2 - t1) / 1e9;
-                for (INDArray a : new INDArray[] {x, gy, y, gx, w.value(), w.grad(), bias.value(), bias.grad()}) {
-                    a.close();
-                }
+        return bestOf(convs, reps, c -> {
+            io.github.unet4j.core.Parameter w = new io.github.unet4j.core.Parameter("w",
+                    io.github.unet4j.core.Parameter.Kind.WEIGHT, 9L * c.cin, DataType.FLOAT, c.cout, c.cin, 3, 3);
+            io.github.unet4j.core.Parameter bias = new io.github.unet4j.core.Parameter("b",
+                    io.github.unet4j.core.Parameter.Kind.BIAS, 0, DataType.FLOAT, c.cout);
+            w.value().assign(Nd4j.randn(DataType.FLOAT, c.cout, c.cin, 3, 3).muli(Math.sqrt(2.0 / (9 * c.cin))));
+            INDArray x = Nd4j.randn(DataType.FLOAT, 1, c.cin, c.size, c.size);
+            INDArray gy = Nd4j.randn(DataType.FLOAT, 1, c.cout, c.out(), c.out());
+            long t0 = System.nanoTime();
+            INDArray y = io.github.unet4j.core.ops.NativeOps.conv2d(x, w.value(), bias.value(), 3,
+                    io.github.unet4j.core.Padding.VALID);
+            long t1 = System.nanoTime();
+            INDArray gx = io.github.unet4j.core.ops.NativeOps.conv2dBackward(x, gy, w, bias, 3,
+                    io.github.unet4j.core.Padding.VALID);
+            long t2 = System.nanoTime();
+            for (INDArray a : new INDArray[] {x, gy, y, gx, w.value(), w.grad(), bias.value(), bias.grad()}) {
+                a.close();
             }
-            if (r > 0) {
-                fwd = Math.min(fwd, f);
-                bwd = Math.min(bwd, b);
-            }
-        }
-        return new double[] {fwd, Double.NaN, Double.NaN, bwd, Double.NaN};
+            return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
+        });
     }
 
     /** The largest difference between oneDNN's and ND4J's forward of one convolution, in f32 NCHW. */
@@ -493,6 +494,8 @@ public final class OneDnnSpike {
 
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        // The NativeOps row is ND4J's path: unet4j-onednn (on this class path for "module") stays out of it.
+        System.setProperty("unet4j.accelerator", "none");
         boolean nd4jOnly = args.length > 1 && args[1].equals("nd4j-only"); // oneDNN's library not loaded
         // ND4J first, as the project loads it (its runtime settings: bands, pooling, malloc); then
         // oneDNN's own library into the same JVM.
