@@ -1,8 +1,6 @@
 package io.github.unet4j.train;
 
 import io.github.unet4j.core.UNet;
-import io.github.unet4j.core.infer.OverlapTile;
-import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.metrics.ClassOverlap;
 import java.util.LinkedHashMap;
@@ -16,9 +14,7 @@ import java.util.Map;
  * whose sample weight is 0 (an ignored label value) count in none of them.
  */
 public final class ClassValidator implements Validator {
-    private final List<Sample> images;
-    private final int inputTile;
-    private final int batchSize;
+    private final HeldOut held;
 
     /**
      * @param images    held-out samples with class labels (weights, if any, 0 where ignored)
@@ -26,25 +22,16 @@ public final class ClassValidator implements Validator {
      * @param batchSize tiles per forward pass
      */
     public ClassValidator(List<Sample> images, int inputTile, int batchSize) {
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("ClassValidator: no validation images");
-        }
-        this.images = List.copyOf(images);
-        this.inputTile = inputTile;
-        this.batchSize = batchSize;
+        this.held = new HeldOut("ClassValidator", images, inputTile, batchSize);
     }
 
     @Override
     public Map<String, Double> validate(UNet network) {
         int k = network.config().classes();
-        OverlapTile tiler = new OverlapTile(UNetTileModel.of(network, inputTile), batchSize);
         long[] both = new long[k];
         long[] predicted = new long[k];
         long[] truth = new long[k];
-        long right = 0;
-        long counted = 0;
-        for (Sample s : images) {
-            int[] pred = OverlapTile.argmax(tiler.predict(s.channels(), s.width(), s.height()));
+        held.segment(network, (s, pred) -> {
             int[] label = s.label();
             float[] w = s.hasWeight() ? s.weight() : null;
             for (int i = 0; i < pred.length; i++) {
@@ -59,11 +46,11 @@ public final class ClassValidator implements Validator {
                 truth[label[i]]++;
                 if (pred[i] == label[i]) {
                     both[label[i]]++;
-                    right++;
                 }
-                counted++;
             }
-        }
+        });
+        long right = java.util.Arrays.stream(both).sum();
+        long counted = java.util.Arrays.stream(truth).sum();
         ClassOverlap o = ClassOverlap.ofCounts(predicted, truth, both);
         Map<String, Double> r = new LinkedHashMap<>();
         r.put("pixel_accuracy", counted == 0 ? Double.NaN : (double) right / counted);

@@ -1,8 +1,6 @@
 package io.github.unet4j.train;
 
 import io.github.unet4j.core.UNet;
-import io.github.unet4j.core.infer.OverlapTile;
-import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.train.data.Sample;
 import io.github.unet4j.train.metrics.LabelImage;
 import io.github.unet4j.train.metrics.MembraneLabel;
@@ -19,9 +17,7 @@ import java.util.Map;
  * and the IoU of each class.
  */
 public final class SegmentationValidator implements Validator {
-    private final List<Sample> images;
-    private final int inputTile;
-    private final int batchSize;
+    private final HeldOut held;
 
     /**
      * @param images    held-out samples with class labels (0 membrane, 1 cell)
@@ -29,12 +25,7 @@ public final class SegmentationValidator implements Validator {
      * @param batchSize tiles per forward pass
      */
     public SegmentationValidator(List<Sample> images, int inputTile, int batchSize) {
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("SegmentationValidator: no validation images");
-        }
-        this.images = List.copyOf(images);
-        this.inputTile = inputTile;
-        this.batchSize = batchSize;
+        this.held = new HeldOut("SegmentationValidator", images, inputTile, batchSize);
     }
 
     @Override
@@ -42,31 +33,25 @@ public final class SegmentationValidator implements Validator {
         if (network.config().classes() != 2) {
             throw new IllegalArgumentException("SegmentationValidator: reports the ISBI membrane/cell scores of a "
                     + "2-class network, this one has " + network.config().classes() + " classes; validate it with "
-                    + "a Validator of your own (per-class IoU and Dice are in train.metrics)");
+                    + "ClassValidator (pixel accuracy, IoU and Dice per class)");
         }
-        OverlapTile tiler = new OverlapTile(UNetTileModel.of(network, inputTile), batchSize);
-        double pixel = 0;
-        double rand = 0;
-        double info = 0;
-        double iouMembrane = 0;
-        double iouCell = 0;
-        for (Sample s : images) {
-            int[] pred = OverlapTile.argmax(tiler.predict(s.channels(), s.width(), s.height()));
+        double[] sum = new double[5]; // pixel, Rand, information error, IoU membrane, IoU cell
+        held.segment(network, (s, pred) -> {
             SegmentationMetrics m = SegmentationMetrics.evaluate(new LabelImage(s.width(), s.height(), pred),
                     new LabelImage(s.width(), s.height(), s.label()), MembraneLabel.ZERO, PredictedMembrane.SINGLETONS);
-            pixel += m.pixelError();
-            rand += m.randError();
-            info += m.scores().informationError();
-            iouMembrane += m.overlap().iou()[0];
-            iouCell += m.overlap().iou()[1];
-        }
-        int n = images.size();
+            sum[0] += m.pixelError();
+            sum[1] += m.randError();
+            sum[2] += m.scores().informationError();
+            sum[3] += m.overlap().iou()[0];
+            sum[4] += m.overlap().iou()[1];
+        });
+        int n = held.images().size();
         Map<String, Double> r = new LinkedHashMap<>();
-        r.put("pixel_error", pixel / n);
-        r.put("rand_error", rand / n);
-        r.put("info_error", info / n);
-        r.put("iou_membrane", iouMembrane / n);
-        r.put("iou_cell", iouCell / n);
+        r.put("pixel_error", sum[0] / n);
+        r.put("rand_error", sum[1] / n);
+        r.put("info_error", sum[2] / n);
+        r.put("iou_membrane", sum[3] / n);
+        r.put("iou_cell", sum[4] / n);
         return r;
     }
 }

@@ -72,10 +72,14 @@ public record ChannelNormalization(List<Normalization> channels) {
      *     training range ({@link Normalization#checkRange}), naming the channel
      */
     public float[][] apply(List<Normalization.Image> image) {
-        checkRange(image);
+        checkCount(image);
         float[][] out = new float[image.size()][];
         for (int c = 0; c < out.length; c++) {
-            out[c] = channels.get(c).apply(image.get(c));
+            try {
+                out[c] = channels.get(c).apply(image.get(c)); // checks the channel's range
+            } catch (IllegalArgumentException e) {
+                throw named(c, e);
+            }
         }
         return out;
     }
@@ -85,18 +89,26 @@ public record ChannelNormalization(List<Normalization> channels) {
      * @throws IllegalArgumentException for another number of channels or a channel out of range
      */
     public void checkRange(List<Normalization.Image> image) {
+        checkCount(image);
+        for (int c = 0; c < count(); c++) {
+            try {
+                channels.get(c).checkRange(image.get(c));
+            } catch (IllegalArgumentException e) {
+                throw named(c, e);
+            }
+        }
+    }
+
+    private void checkCount(List<Normalization.Image> image) {
         if (image.size() != count()) {
             throw new IllegalArgumentException("the image has " + image.size() + " channel" + (image.size() == 1 ? ""
                     : "s") + " but the model was trained on " + count() + "; give images like the training data's"
                     + (count() == 3 ? " (RGB)" : count() > 1 ? " (a TIFF of " + count() + " pages)" : " (gray)"));
         }
-        for (int c = 0; c < count(); c++) {
-            try {
-                channels.get(c).checkRange(image.get(c));
-            } catch (IllegalArgumentException e) {
-                throw count() == 1 ? e : new IllegalArgumentException("channel " + c + ": " + e.getMessage(), e);
-            }
-        }
+    }
+
+    private IllegalArgumentException named(int c, IllegalArgumentException e) {
+        return count() == 1 ? e : new IllegalArgumentException("channel " + c + ": " + e.getMessage(), e);
     }
 
     /** @return the fields as checkpoint metadata */

@@ -162,13 +162,17 @@ public record LabelledImages(List<String> names, List<ImageChannels> images, Lis
      */
     private static List<ImageChannels> withChannels(List<ImageChannels> images, List<Path> files, int channels)
             throws ImageIoException {
-        boolean allGray = images.stream().allMatch(i -> i.asGray() != null);
+        List<GrayImage> gray = new ArrayList<>(images.size()); // each image's gray channel, or null
+        for (ImageChannels img : images) {
+            gray.add(img.asGray());
+        }
+        boolean allGray = !gray.contains(null);
         int want = channels != CHANNELS_OF_DATA ? channels : allGray ? 1 : images.get(0).count();
         List<ImageChannels> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             ImageChannels img = images.get(i);
-            if (want == 1 && img.asGray() != null) {
-                out.add(ImageChannels.of(img.asGray()));
+            if (want == 1 && gray.get(i) != null) {
+                out.add(ImageChannels.of(gray.get(i)));
             } else if (img.count() == want) {
                 out.add(img);
             } else {
