@@ -62,10 +62,12 @@ public final class BufferPool {
     private static final long FALLBACK = 8;
 
     /**
-     * An array lent out: the length asked for and the array itself, weakly (an array dropped
-     * without release is left to the garbage collector, which frees its buffer as ND4J does).
+     * An array lent out: the bytes asked for and held, the array and its buffer, both weakly (an array
+     * dropped without release is left to the garbage collector, which frees its buffer as ND4J
+     * does; another buffer may then be given the same address, which the buffer tells apart).
      */
-    private record Lent(long length, long bufferBytes, WeakReference<INDArray> array) {
+    private record Lent(long bytes, long bufferBytes, WeakReference<INDArray> array,
+            WeakReference<DataBuffer> buffer) {
     }
 
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
@@ -121,9 +123,9 @@ public final class BufferPool {
         }
         DataBuffer buffer = root(a.data());
         long bufferBytes = buffer.length() * dtype.width();
-        Lent stale = pool.lent.put(buffer.address(), new Lent(n, bufferBytes, new WeakReference<>(a)));
+        Lent stale = pool.lent.put(buffer.address(), new Lent(n * dtype.width(), bufferBytes, new WeakReference<>(a), new WeakReference<>(buffer)));
         if (stale != null) { // its array was dropped without release and its memory reused
-            pool.lentBytes -= stale.length() * dtype.width();
+            pool.lentBytes -= stale.bytes();
             pool.heldBytes -= stale.bufferBytes();
         }
         pool.lentBytes += n * dtype.width();
@@ -219,7 +221,7 @@ public final class BufferPool {
         }
         Pool pool = POOL.get();
         DataBuffer b = root(a.data());
-        Lent l = pool.lent.get(b.address());
+        Lent l = lentAt(pool, b);
         if (l == null && pool.idle.contains(b.address())) {
             return; // released already (an in-place gradient shares its activation's buffer)
         }
@@ -247,7 +249,7 @@ public final class BufferPool {
         }
         Pool pool = POOL.get();
         DataBuffer b = root(a.data());
-        Lent l = pool.lent.get(b.address());
+        Lent l = lentAt(pool, b);
         if (l != null) {
             giveBack(pool, b, l);
         } else if (!pool.idle.contains(b.address()) && a.closeable()) {
@@ -255,9 +257,25 @@ public final class BufferPool {
         }
     }
 
+    /**
+     * The record of {@code b} if the pool lent it. A record at {@code b}'s address for another
+     * buffer is stale (its array was dropped without release, collected, and the address given
+     * to new memory): it is dropped, so that {@code b} is treated as the array it is.
+     */
+    private static Lent lentAt(Pool pool, DataBuffer b) {
+        Lent l = pool.lent.get(b.address());
+        if (l != null && l.buffer().get() != b) {
+            pool.lent.remove(b.address());
+            pool.lentBytes -= l.bytes();
+            pool.heldBytes -= l.bufferBytes();
+            return null;
+        }
+        return l;
+    }
+
     private static void giveBack(Pool pool, DataBuffer b, Lent l) {
         pool.lent.remove(b.address());
-        pool.lentBytes -= l.length() * b.dataType().width();
+        pool.lentBytes -= l.bytes();
         pool.heldBytes -= l.bufferBytes();
         if (pooling) {
             pool.free.computeIfAbsent(b.dataType(), k -> new TreeMap<>())

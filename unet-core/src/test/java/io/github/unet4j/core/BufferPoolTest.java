@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -113,6 +114,34 @@ class BufferPoolTest {
             assertFalse(w.wasClosed());
         }
         assertEquals(0, BufferPool.pooledBytes());
+    }
+
+    /**
+     * An array lent and then freed without release (as the garbage collector frees a dropped
+     * one) leaves a record at its address; a plain array that malloc puts at that address must
+     * still be closed on release, not taken for the lent one (CI once failed the test above so).
+     */
+    @Test
+    void aPlainArrayAtTheAddressOfADroppedLentArrayIsClosed() {
+        INDArray lent = BufferPool.allocate(DataType.FLOAT, 1000);
+        long addr = address(lent);
+        long inUse = BufferPool.peakInUseBytes();
+        lent.close(); // what the collector does to a dropped array's buffer
+        INDArray plain = null;
+        for (int i = 0; i < 50 && plain == null; i++) {
+            INDArray p = Nd4j.create(DataType.FLOAT, 1000);
+            if (address(p) == addr) {
+                plain = p;
+            }
+        }
+        assumeTrue(plain != null, "malloc gave no new array the freed address");
+        BufferPool.release(plain);
+        assertTrue(plain.wasClosed(), "a plain array at a stale address is freed");
+        assertEquals(0, BufferPool.pooledBytes(), "and not pooled");
+        INDArray next = BufferPool.allocate(DataType.FLOAT, 1000);
+        BufferPool.release(next);
+        assertEquals(1000 * 4, BufferPool.pooledBytes());
+        assertTrue(inUse >= 1000 * 4);
     }
 
     @Test
