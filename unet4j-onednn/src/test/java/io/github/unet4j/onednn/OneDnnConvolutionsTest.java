@@ -11,6 +11,7 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ops.Accelerators;
 import io.github.unet4j.core.ops.ConvAccelerator;
+import io.github.unet4j.core.testing.TestTensors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,6 +68,55 @@ class OneDnnConvolutionsTest {
         }
     }
 
+    /** ND4J's conv2d_bp: dL/dx, dL/dW and dL/db (if there is a bias). */
+    private static INDArray[] nd4jBackward(INDArray x, INDArray w, INDArray b, INDArray g, int k, Padding padding) {
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+        INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape());
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp")
+                .addIntegerArguments(k, k, 1, 1, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, 0, 1);
+        op = b == null ? op.addInputs(x, w, g).addOutputs(dx, dw) : op.addInputs(x, w, b, g).addOutputs(dx, dw, db);
+        Nd4j.exec(op.build());
+        return new INDArray[] {dx, dw, db};
+    }
+
+    @Test
+    void backwardEqualsNd4jForEveryShapeTheNetworkUses() {
+        OneDnnConvolutions fast = new OneDnnConvolutions();
+        Nd4j.getRandom().setSeed(11);
+        Object[][] cases = {{1, 1, 8, 20, 3, Padding.VALID, true}, {1, 16, 32, 18, 3, Padding.VALID, true},
+            {2, 5, 7, 13, 3, Padding.SAME, true}, {1, 24, 2, 11, 1, Padding.VALID, true},
+            {1, 3, 4, 9, 3, Padding.VALID, false}, {1, 64, 64, 30, 3, Padding.VALID, true}};
+        for (Object[] c : cases) {
+            int n = (Integer) c[0];
+            int cin = (Integer) c[1];
+            int cout = (Integer) c[2];
+            int size = (Integer) c[3];
+            int k = (Integer) c[4];
+            Padding p = (Padding) c[5];
+            INDArray x = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
+            INDArray w = Nd4j.randn(DataType.FLOAT, cout, cin, k, k).muli(Math.sqrt(2.0 / (cin * k * k)));
+            INDArray b = (Boolean) c[6] ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
+            long out = p == Padding.SAME ? size : size - k + 1;
+            for (int round = 0; round < 2; round++) { // twice: the cached primitives take new arrays
+                INDArray g = Nd4j.randn(DataType.FLOAT, n, cout, out, out);
+                INDArray[] expected = nd4jBackward(x, w, b, g, k, p);
+                INDArray dx = Nd4j.create(DataType.FLOAT, x.shape()).assign(Float.NaN);
+                INDArray dw = Nd4j.create(DataType.FLOAT, w.shape()).assign(Float.NaN);
+                INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape()).assign(Float.NaN);
+                fast.conv2dBackward(x, w, g, dx, dw, db, k, p);
+                String name = java.util.Arrays.toString(c) + " round " + round;
+                assertTrue(relativeMax(dx, expected[0]) < 1e-5, name + ": dx differs by " + relativeMax(dx, expected[0]));
+                assertTrue(relativeMax(dw, expected[1]) < 1e-5, name + ": dW differs by " + relativeMax(dw, expected[1]));
+                if (b != null) {
+                    assertTrue(relativeMax(db, expected[2]) < 1e-5, name + ": db differs by "
+                            + relativeMax(db, expected[2]));
+                }
+                x = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
+            }
+        }
+    }
+
     @Test
     void viewsAtAnOffsetAreReadWhereTheyStart() {
         OneDnnConvolutions fast = new OneDnnConvolutions();
@@ -103,5 +153,39 @@ class OneDnnConvolutionsTest {
         assertEquals(slow.shapeInfoToString(), fast.shapeInfoToString());
         double d = relativeMax(fast, slow);
         assertTrue(d < 1e-4, "network logits differ by " + d + " of their largest");
+    }
+
+    /**
+     * A training step's gradients with every convolution's backward on oneDNN equal the double
+     * network's (ND4J alone) within the float tolerance of core's whole-network test, and are
+     * added into the parameters' gradients, not written over them.
+     */
+    @Test
+    void theNetworksGradientsAreUnchanged() {
+        OneDnnConvolutions found = (OneDnnConvolutions) Accelerators.conv();
+        UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(8);
+        UNet f = new UNet(config, DataType.FLOAT, 5);
+        UNet d = new UNet(config, DataType.DOUBLE, 5);
+        TestTensors.nonZeroBiases(d.parameters(), 1);
+        TestTensors.copyValues(d.parameters(), f.parameters());
+        INDArray x = TestTensors.awayFromZero(3, DataType.DOUBLE, 2, 1, 60, 60);
+        d.dropout().reseed(9); // the paper's dropout: the same mask in every pass
+        INDArray yd = d.forward(x, Mode.TRAIN);
+        INDArray g = TestTensors.awayFromZero(8, DataType.DOUBLE, yd.shape());
+        INDArray dxd = d.backward(g);
+        long before = found.calls();
+        for (int pass = 0; pass < 2; pass++) { // twice without zeroGrad: the gradients add up
+            f.dropout().reseed(9);
+            f.forward(x.castTo(DataType.FLOAT), Mode.TRAIN);
+            INDArray dxf = f.backward(g.castTo(DataType.FLOAT));
+            double e = TestTensors.relativeNormError(dxf, dxd);
+            assertTrue(e < 1e-4, "pass " + pass + ": dL/dx differs by " + e);
+        }
+        assertEquals(before + 2 * 2 * (2 * 3 + 2 * 2 + 1), found.calls(), "every forward and backward convolution ran on oneDNN");
+        for (int i = 0; i < d.parameters().size(); i++) {
+            INDArray twice = d.parameters().get(i).grad().mul(2);
+            double e = TestTensors.relativeNormError(f.parameters().get(i).grad(), twice);
+            assertTrue(e < 1e-4, d.parameters().get(i).name() + " differs by " + e);
+        }
     }
 }

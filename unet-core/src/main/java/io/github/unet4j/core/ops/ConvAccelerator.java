@@ -33,6 +33,23 @@ public interface ConvAccelerator {
      */
     void conv2d(INDArray x, INDArray w, INDArray b, INDArray y, int k, Padding padding);
 
+    /**
+     * The backward of {@link #conv2d}: dL/dx, dL/dW and dL/db, each written whole (the caller
+     * adds the parameter gradients into its parameters). Called for what {@link #handles} takes,
+     * with {@code gradOut} contiguous.
+     *
+     * @param x       the forward's input {@code [N, inC, H, W]}
+     * @param w       the kernel {@code [outC, inC, k, k]}
+     * @param gradOut dL/dy {@code [N, outC, H', W']}
+     * @param dx      dL/dx, shaped as x
+     * @param dw      dL/dW, shaped as w
+     * @param db      dL/db {@code [outC]}, or null without a bias
+     * @param k       the kernel size
+     * @param padding VALID or SAME
+     */
+    void conv2dBackward(INDArray x, INDArray w, INDArray gradOut, INDArray dx, INDArray dw, INDArray db, int k,
+            Padding padding);
+
     /** @return one line for the runtime's description, e.g. "oneDNN 2.5.2 (avx512_core_bf16)" */
     String describe();
 }

@@ -124,7 +124,8 @@ public final class NativeOps {
     }
 
     /**
-     * The backward of {@link #conv2d}, over the same bands, adding dL/dW and dL/db into the
+     * The backward of {@link #conv2d}: on the {@link ConvAccelerator} if it takes the shapes, else
+     * over the same bands as the forward, adding dL/dW and dL/db into the
      * parameters' gradients.
      *
      * <p>With several bands, each band's input gradient is computed into a contiguous scratch
@@ -148,6 +149,14 @@ public final class NativeOps {
         INDArray dx = BufferPool.allocate(x.dataType(), x.shape());
         INDArray dw = BufferPool.allocate(w.dataType(), w.shape());
         INDArray db = b == null ? null : BufferPool.allocate(b.dataType(), b.shape());
+        ConvAccelerator fast = Accelerators.conv();
+        if (fast != null && fast.handles(x, w, k, padding) && contiguous(gradOut)) {
+            fast.conv2dBackward(x, w, gradOut, dx, dw, db, k, padding);
+            accumulate(weight, bias, dw, db);
+            BufferPool.release(dw);
+            BufferPool.release(db);
+            return dx;
+        }
         List<RowBands.Band> bands = convBands(x.shape(), gradOut.shape(), w, padding);
         INDArray scratch = bands.size() > 1 ? RowBands.scratch(x, bands, k - 1) : null;
         for (RowBands.Band band : bands) {
