@@ -25,8 +25,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Dnnl {
     private final dnnl_engine engine = new dnnl_engine();
     private final dnnl_stream stream = new dnnl_stream();
-    /** Scratch for the reordered copy of a plan's i-th array: grown as needed, shared by all plans. */
-    private final List<Scratch> scratch = new ArrayList<>();
+    /**
+     * The reordered copies of the running plan's arrays, one after another: grown to the largest
+     * plan's total, shared by all plans (one scratch per array index held the largest copy of
+     * every index at once, 3 maps of the paper's first level instead of 2).
+     */
+    private final Scratch scratch = new Scratch();
 
     Dnnl() {
         check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine_create");
@@ -36,28 +40,26 @@ final class Dnnl {
     /** A growing 64-byte aligned native array. */
     private static final class Scratch {
         BytePointer raw;
-        BytePointer aligned;
         long capacity;
 
-        Pointer ensure(long bytes) {
+        /** @return the address 64-byte aligned with at least {@code bytes} after it */
+        long ensure(long bytes) {
             if (bytes > capacity) {
                 if (raw != null) {
                     raw.close();
                 }
                 raw = new BytePointer(bytes + 64);
-                long off = (64 - raw.address() % 64) % 64;
-                aligned = new BytePointer(raw).position(off);
                 capacity = bytes;
             }
-            return aligned;
+            return raw.address() + (64 - raw.address() % 64) % 64;
         }
     }
 
-    private Scratch scratch(int i) {
-        while (scratch.size() <= i) {
-            scratch.add(new Scratch());
+    /** A pointer to {@code address}, for oneDNN's handles. */
+    private static final class At extends Pointer {
+        At(long address) {
+            this.address = address;
         }
-        return scratch.get(i);
     }
 
     /** One array of a primitive: ND4J's array, and where the layouts differ, oneDNN's copy and the reorder. */
@@ -89,6 +91,9 @@ final class Dnnl {
         private final dnnl_primitive primitive;
         private final Port[] ports;
         private final dnnl_exec_arg_t args;
+        /** Where each port's copy starts in the scratch, and the scratch bytes the plan needs. */
+        private final long[] offsets;
+        private final long scratchBytes;
 
         private Plan(dnnl_primitive primitive, List<Port> ports, List<Integer> argIds) {
             this.primitive = primitive;
@@ -98,6 +103,13 @@ final class Dnnl {
                 args.position(i).arg(argIds.get(i)).memory(this.ports[i].used());
             }
             args.position(0);
+            offsets = new long[ports.size()];
+            long at = 0;
+            for (int i = 0; i < ports.size(); i++) {
+                offsets[i] = at;
+                at += (this.ports[i].innerBytes + 63) / 64 * 64;
+            }
+            scratchBytes = at;
         }
 
         /**
@@ -110,11 +122,12 @@ final class Dnnl {
                 throw new IllegalArgumentException("oneDNN plan: " + arrays.length + " arrays for " + ports.length
                         + " ports");
             }
+            long base = scratch.ensure(scratchBytes);
             for (int i = 0; i < ports.length; i++) {
                 Port p = ports[i];
                 setHandle(p.user, arrays[i]);
                 if (p.inner != null) {
-                    check(dnnl_memory_set_data_handle(p.inner, scratch(i).ensure(p.innerBytes)), "set_data_handle");
+                    check(dnnl_memory_set_data_handle(p.inner, new At(base + offsets[i])), "set_data_handle");
                     if (p.in) {
                         execute(p.reorder, 2, p.reorderArgs);
                     }
@@ -205,9 +218,9 @@ final class Dnnl {
         return a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isEmpty();
     }
 
-    static dnnl_memory_desc_t md(int tag, long... dims) {
+    static dnnl_memory_desc_t md(int tag, int dataType, long... dims) {
         dnnl_memory_desc_t md = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_init_by_tag");
+        check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dataType, tag), "memory_desc_init_by_tag");
         return md;
     }
 

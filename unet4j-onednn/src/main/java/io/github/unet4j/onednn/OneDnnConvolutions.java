@@ -4,6 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.ops.ConvAccelerator;
+import io.github.unet4j.core.ops.Precision;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -15,36 +16,57 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The op layer's convolutions (forward, backward to the input, backward to the weights and bias)
+ * The op layer's convolutions and up-convolutions (forward, backward to the input, backward to
+ * the weights and bias)
  * through oneDNN 2.5 called directly: ND4J's NCHW float arrays are handed to oneDNN in place,
  * reordered into the blocked layout oneDNN picks for the shape and back (as ND4J's own helper
  * does), and the primitives are created once per shape and kept. Measured against ND4J's
  * {@code conv2d} and {@code conv2d_bp} in docs/performance.md ("oneDNN called directly").
  *
- * <p>Float32 only (double runs, the gradient checks, stay on ND4J), stride 1, VALID or SAME with
- * an odd kernel, contiguous arrays. One call at a time ({@link Dnnl} shares its scratch arrays).
+ * <p>Float32 arrays only (double runs, the gradient checks, stay on ND4J), stride-1 convolutions
+ * (VALID or SAME with an odd kernel) and up-convolutions (kernel = stride), contiguous arrays.
+ * In {@link Precision#BF16} the reorders into oneDNN's layout also round what a primitive reads
+ * to bfloat16; it sums and writes in float32, so the arrays ND4J sees stay float32. One call at a
+ * time ({@link Dnnl} shares its scratch arrays).
  */
 public final class OneDnnConvolutions implements ConvAccelerator {
 
     private final Dnnl dnnl = new Dnnl();
     private final Map<Key, Convolution> convolutions = new HashMap<>();
     private long calls;
+    private volatile Precision precision = Precision.FP32;
 
     /** Creates oneDNN's CPU engine and stream. */
     public OneDnnConvolutions() {
     }
 
-    private record Key(long n, long cin, long cout, long h, long w, int k, boolean same, boolean bias) {
+    /** A convolution (stride 1) or the up-convolution (a transposed convolution, kernel = stride). */
+    private enum Kind { CONV, DECONV }
+
+    private record Key(Kind kind, Precision precision, long n, long cin, long cout, long h, long w, int k, boolean same, boolean bias) {
         long pad() {
             return same ? (k - 1) / 2 : 0;
         }
 
         long oh() {
-            return h - k + 1 + 2 * pad();
+            return kind == Kind.DECONV ? h * k : h - k + 1 + 2 * pad();
         }
 
         long ow() {
-            return w - k + 1 + 2 * pad();
+            return kind == Kind.DECONV ? w * k : w - k + 1 + 2 * pad();
+        }
+
+        long[] strides() {
+            return kind == Kind.DECONV ? new long[] {k, k} : new long[] {1, 1};
+        }
+
+        long[] pads() {
+            return new long[] {pad(), pad()};
+        }
+
+        /** ND4J's kernel layout: {@code [outC, inC, k, k]} for a convolution, {@code [inC, outC, k, k]} for the up-convolution. */
+        int weightsTag() {
+            return kind == Kind.DECONV ? dnnl_iohw : dnnl_oihw;
         }
     }
 
@@ -62,8 +84,19 @@ public final class OneDnnConvolutions implements ConvAccelerator {
                 && k % 2 == 1 && w.size(2) == k && w.size(3) == k && Dnnl.plain(x) && Dnnl.plain(w);
     }
 
-    private static Key key(INDArray x, INDArray w, boolean bias, int k, Padding padding) {
-        return new Key(x.size(0), x.size(1), w.size(0), x.size(2), x.size(3), k, padding == Padding.SAME, bias);
+    @Override
+    public boolean handlesUpConvolution(INDArray x, INDArray w, int k) {
+        return x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT && x.rank() == 4 && w.rank() == 4
+                && w.size(2) == k && w.size(3) == k && Dnnl.plain(x) && Dnnl.plain(w);
+    }
+
+    private Key key(INDArray x, INDArray w, boolean bias, int k, Padding padding) {
+        return new Key(Kind.CONV, precision, x.size(0), x.size(1), w.size(0), x.size(2), x.size(3), k, padding == Padding.SAME,
+                bias);
+    }
+
+    private Key upKey(INDArray x, INDArray w, boolean bias, int k) {
+        return new Key(Kind.DECONV, precision, x.size(0), x.size(1), w.size(1), x.size(2), x.size(3), k, false, bias);
     }
 
     private static void requireFloat(String what, INDArray a) {
@@ -75,8 +108,17 @@ public final class OneDnnConvolutions implements ConvAccelerator {
 
     @Override
     public synchronized void conv2d(INDArray x, INDArray w, INDArray b, INDArray y, int k, Padding padding) {
+        forward(key(x, w, b != null, k, padding), x, w, b, y);
+    }
+
+    @Override
+    public synchronized void upConvolution(INDArray x, INDArray w, INDArray b, INDArray y, int k) {
+        forward(upKey(x, w, b != null, k), x, w, b, y);
+    }
+
+    private void forward(Key key, INDArray x, INDArray w, INDArray b, INDArray y) {
         requireFloat("the output", y);
-        Convolution c = convolution(key(x, w, b != null, k, padding));
+        Convolution c = convolution(key);
         calls++;
         if (b != null) {
             c.forward.run(x, w, b, y);
@@ -88,14 +130,23 @@ public final class OneDnnConvolutions implements ConvAccelerator {
     @Override
     public synchronized void conv2dBackward(INDArray x, INDArray w, INDArray gradOut, INDArray dx, INDArray dw,
             INDArray db, int k, Padding padding) {
+        backward(key(x, w, db != null, k, padding), x, w, gradOut, dx, dw, db);
+    }
+
+    @Override
+    public synchronized void upConvolutionBackward(INDArray x, INDArray w, INDArray gradOut, INDArray dx, INDArray dw,
+            INDArray db, int k) {
+        backward(upKey(x, w, db != null, k), x, w, gradOut, dx, dw, db);
+    }
+
+    private void backward(Key key, INDArray x, INDArray w, INDArray gradOut, INDArray dx, INDArray dw, INDArray db) {
         requireFloat("dL/dOutput", gradOut);
         requireFloat("dL/dx", dx);
         requireFloat("dL/dW", dw);
         requireFloat("dL/db", db);
-        Key key = key(x, w, db != null, k, padding);
         Convolution c = convolution(key);
         if (c.backwardData == null) {
-            backward(key, c);
+            backwardPlans(key, c);
         }
         calls++;
         c.backwardData.run(gradOut, w, dx);
@@ -112,35 +163,59 @@ public final class OneDnnConvolutions implements ConvAccelerator {
     }
 
     private Convolution convolution(Key key) {
-        return convolutions.computeIfAbsent(key, this::forward);
+        return convolutions.computeIfAbsent(key, this::forwardPlan);
     }
 
-    private dnnl_memory_desc_t src(Key key, int tag) {
-        return Dnnl.md(tag, key.n(), key.cin(), key.h(), key.w());
+    /*
+     * The arrays as ND4J holds them (a layout tag, float32) and as the primitives take them (tag
+     * any; in bf16 the arrays a primitive reads are bfloat16, the one it writes float32).
+     */
+    private static dnnl_memory_desc_t src(Key key, int tag) {
+        return Dnnl.md(tag, dnnl_f32, key.n(), key.cin(), key.h(), key.w());
     }
 
-    private dnnl_memory_desc_t weights(Key key, int tag) {
-        return Dnnl.md(tag, key.cout(), key.cin(), key.k(), key.k());
+    private static dnnl_memory_desc_t weights(Key key, int tag) {
+        return Dnnl.md(tag, dnnl_f32, key.cout(), key.cin(), key.k(), key.k());
     }
 
-    private dnnl_memory_desc_t dst(Key key, int tag) {
-        return Dnnl.md(tag, key.n(), key.cout(), key.oh(), key.ow());
+    private static dnnl_memory_desc_t dst(Key key, int tag) {
+        return Dnnl.md(tag, dnnl_f32, key.n(), key.cout(), key.oh(), key.ow());
     }
 
-    private Convolution forward(Key key) {
-        long[] one = {1, 1};
-        long[] pads = {key.pad(), key.pad()};
-        dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, key.cout()) : null;
+    /** @return the data type of what a primitive reads: float32, or bfloat16 in mixed precision */
+    private static int read(Key key) {
+        return key.precision() == Precision.BF16 ? dnnl_bf16 : dnnl_f32;
+    }
+
+    private static dnnl_memory_desc_t srcRead(Key key) {
+        return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cin(), key.h(), key.w());
+    }
+
+    private static dnnl_memory_desc_t weightsRead(Key key) {
+        return Dnnl.md(dnnl_format_tag_any, read(key), key.cout(), key.cin(), key.k(), key.k());
+    }
+
+    private static dnnl_memory_desc_t dstRead(Key key) {
+        return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cout(), key.oh(), key.ow());
+    }
+
+    private Convolution forwardPlan(Key key) {
+        dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, dnnl_f32, key.cout()) : null;
         dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
+        dnnl_memory_desc_t src = srcRead(key);
+        dnnl_memory_desc_t wei = weightsRead(key);
+        dnnl_memory_desc_t dst = dst(key, dnnl_format_tag_any);
         // The training kind: for inference oneDNN 2.5 picked a kernel 30% slower on these shapes.
-        Dnnl.check(dnnl_convolution_forward_desc_init(desc, dnnl_forward_training, dnnl_convolution_direct,
-                src(key, dnnl_format_tag_any), weights(key, dnnl_format_tag_any), bias, dst(key, dnnl_format_tag_any),
-                one, pads, pads), "convolution_forward " + key);
+        Dnnl.check(key.kind() == Kind.CONV
+                ? dnnl_convolution_forward_desc_init(desc, dnnl_forward_training, dnnl_convolution_direct, src, wei,
+                        bias, dst, key.strides(), key.pads(), key.pads())
+                : dnnl_deconvolution_forward_desc_init(desc, dnnl_forward_training, dnnl_deconvolution_direct, src,
+                        wei, bias, dst, key.strides(), key.pads(), key.pads()), "forward " + key);
         Convolution c = new Convolution();
-        c.forwardDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(desc), null, "convolution forward " + key);
+        c.forwardDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(desc), null, "forward " + key);
         Dnnl.PlanBuilder p = dnnl.plan(c.forwardDesc)
                 .in(DNNL_ARG_SRC, src(key, dnnl_nchw), dnnl_query_src_md)
-                .in(DNNL_ARG_WEIGHTS, weights(key, dnnl_oihw), dnnl_query_weights_md);
+                .in(DNNL_ARG_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_weights_md);
         if (key.bias()) {
             p.in(DNNL_ARG_BIAS, bias, dnnl_query_weights_md, 1);
         }
@@ -148,30 +223,34 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         return c;
     }
 
-    private void backward(Key key, Convolution c) {
-        long[] one = {1, 1};
-        long[] pads = {key.pad(), key.pad()};
+    private void backwardPlans(Key key, Convolution c) {
         dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
-        Dnnl.check(dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct,
-                src(key, dnnl_format_tag_any), weights(key, dnnl_format_tag_any), dst(key, dnnl_format_tag_any),
-                one, pads, pads), "convolution_backward_data " + key);
+        Dnnl.check(key.kind() == Kind.CONV
+                ? dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct, src(key, dnnl_format_tag_any),
+                        weightsRead(key), dstRead(key), key.strides(), key.pads(), key.pads())
+                : dnnl_deconvolution_backward_data_desc_init(data, dnnl_deconvolution_direct,
+                        src(key, dnnl_format_tag_any), weightsRead(key), dstRead(key), key.strides(), key.pads(),
+                        key.pads()), "backward data " + key);
         dnnl_primitive_desc dataDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(data), c.forwardDesc,
-                "convolution backward data " + key);
+                "backward data " + key);
         c.backwardData = dnnl.plan(dataDesc)
                 .in(DNNL_ARG_DIFF_DST, dst(key, dnnl_nchw), dnnl_query_diff_dst_md)
-                .in(DNNL_ARG_WEIGHTS, weights(key, dnnl_oihw), dnnl_query_weights_md)
+                .in(DNNL_ARG_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_weights_md)
                 .out(DNNL_ARG_DIFF_SRC, src(key, dnnl_nchw), dnnl_query_diff_src_md).build();
-        dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, key.cout()) : null;
+        dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, dnnl_f32, key.cout()) : null;
         dnnl_convolution_desc_t weights = new dnnl_convolution_desc_t();
-        Dnnl.check(dnnl_convolution_backward_weights_desc_init(weights, dnnl_convolution_direct,
-                src(key, dnnl_format_tag_any), weights(key, dnnl_format_tag_any), bias, dst(key, dnnl_format_tag_any),
-                one, pads, pads), "convolution_backward_weights " + key);
+        Dnnl.check(key.kind() == Kind.CONV
+                ? dnnl_convolution_backward_weights_desc_init(weights, dnnl_convolution_direct, srcRead(key),
+                        weights(key, dnnl_format_tag_any), bias, dstRead(key), key.strides(), key.pads(), key.pads())
+                : dnnl_deconvolution_backward_weights_desc_init(weights, dnnl_deconvolution_direct, srcRead(key),
+                        weights(key, dnnl_format_tag_any), bias, dstRead(key), key.strides(), key.pads(), key.pads()),
+                "backward weights " + key);
         dnnl_primitive_desc weightsDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(weights), c.forwardDesc,
-                "convolution backward weights " + key);
+                "backward weights " + key);
         Dnnl.PlanBuilder p = dnnl.plan(weightsDesc)
                 .in(DNNL_ARG_SRC, src(key, dnnl_nchw), dnnl_query_src_md)
                 .in(DNNL_ARG_DIFF_DST, dst(key, dnnl_nchw), dnnl_query_diff_dst_md)
-                .out(DNNL_ARG_DIFF_WEIGHTS, weights(key, dnnl_oihw), dnnl_query_diff_weights_md);
+                .out(DNNL_ARG_DIFF_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_diff_weights_md);
         if (key.bias()) {
             p.out(DNNL_ARG_DIFF_BIAS, bias, dnnl_query_diff_weights_md, 1);
         }
@@ -179,11 +258,42 @@ public final class OneDnnConvolutions implements ConvAccelerator {
     }
 
     @Override
+    public String unsupported(Precision p) {
+        if (p == Precision.BF16 && !hasBf16()) {
+            return "this CPU has no bfloat16 dot products (avx512_bf16; oneDNN's ISA here: " + isa() + ")";
+        }
+        return null;
+    }
+
+    @Override
+    public void setPrecision(Precision p) {
+        String why = unsupported(p);
+        if (why != null) {
+            throw new IllegalArgumentException("OneDnnConvolutions: precision " + p.label() + ": " + why);
+        }
+        precision = p;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    /** oneDNN's ISA bits are cumulative: avx512_core_amx includes avx512_core_bf16's. */
+    private static boolean hasBf16() {
+        return (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16;
+    }
+
+    private static String isa() {
+        int isa = dnnl_get_effective_cpu_isa();
+        return isa == dnnl_cpu_isa_avx512_core_amx ? "avx512_core_amx" : isa == dnnl_cpu_isa_avx512_core_bf16
+                ? "avx512_core_bf16" : isa == dnnl_cpu_isa_avx512_core ? "avx512_core" : isa == dnnl_cpu_isa_avx2
+                ? "avx2" : "isa " + isa;
+    }
+
+    @Override
     public String describe() {
         dnnl_version_t v = dnnl_version();
-        int isa = dnnl_get_effective_cpu_isa();
-        String name = isa == dnnl_cpu_isa_avx512_core_bf16 ? "avx512_core_bf16" : isa == dnnl_cpu_isa_avx512_core
-                ? "avx512_core" : isa == dnnl_cpu_isa_avx2 ? "avx2" : "isa " + isa;
-        return "convolutions by oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (" + name + ")";
+        return "convolutions by oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (" + isa() + ")";
     }
 }

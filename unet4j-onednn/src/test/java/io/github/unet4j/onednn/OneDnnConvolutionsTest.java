@@ -11,6 +11,7 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ops.Accelerators;
 import io.github.unet4j.core.ops.ConvAccelerator;
+import io.github.unet4j.core.ops.Precision;
 import io.github.unet4j.core.testing.TestTensors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -117,6 +118,104 @@ class OneDnnConvolutionsTest {
         }
     }
 
+    /** ND4J's deconv2d (outputs[0]) or deconv2d_bp (dx, dW, db) with the op layer's arguments: kernel = stride, [inC, outC, k, k]. */
+    private static INDArray[] nd4jUp(INDArray x, INDArray w, INDArray b, INDArray g, int k) {
+        int[] args = {k, k, k, k, 0, 0, 1, 1, 0, 0, 1};
+        if (g == null) {
+            INDArray y = Nd4j.create(DataType.FLOAT, x.size(0), w.size(1), x.size(2) * k, x.size(3) * k);
+            DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("deconv2d").addOutputs(y)
+                    .addIntegerArguments(args);
+            Nd4j.exec((b == null ? op.addInputs(x, w) : op.addInputs(x, w, b)).build());
+            return new INDArray[] {y};
+        }
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+        INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape());
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("deconv2d_bp").addIntegerArguments(args);
+        op = b == null ? op.addInputs(x, w, g).addOutputs(dx, dw) : op.addInputs(x, w, b, g).addOutputs(dx, dw, db);
+        Nd4j.exec(op.build());
+        return new INDArray[] {dx, dw, db};
+    }
+
+    @Test
+    void upConvolutionEqualsNd4jForwardAndBackward() {
+        OneDnnConvolutions fast = new OneDnnConvolutions();
+        Nd4j.getRandom().setSeed(13);
+        // (batch, in, out, size, kernel, bias): the paper's 2x2 halving channels, odd sizes, batch 2, 3x3.
+        Object[][] cases = {{1, 32, 16, 14, 2, true}, {2, 12, 6, 7, 2, true}, {1, 5, 3, 9, 3, false},
+            {1, 128, 64, 20, 2, true}};
+        for (Object[] c : cases) {
+            int n = (Integer) c[0];
+            int cin = (Integer) c[1];
+            int cout = (Integer) c[2];
+            int size = (Integer) c[3];
+            int k = (Integer) c[4];
+            INDArray x = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
+            INDArray w = Nd4j.randn(DataType.FLOAT, cin, cout, k, k).muli(Math.sqrt(2.0 / cin));
+            INDArray b = (Boolean) c[5] ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
+            String name = java.util.Arrays.toString(c);
+            assertTrue(fast.handlesUpConvolution(x, w, k), name);
+            INDArray expected = nd4jUp(x, w, b, null, k)[0];
+            INDArray y = Nd4j.create(DataType.FLOAT, expected.shape()).assign(Float.NaN);
+            fast.upConvolution(x, w, b, y, k);
+            assertTrue(relativeMax(y, expected) < 1e-5, name + ": y differs by " + relativeMax(y, expected));
+            INDArray g = Nd4j.randn(DataType.FLOAT, expected.shape());
+            INDArray[] e = nd4jUp(x, w, b, g, k);
+            INDArray dx = Nd4j.create(DataType.FLOAT, x.shape()).assign(Float.NaN);
+            INDArray dw = Nd4j.create(DataType.FLOAT, w.shape()).assign(Float.NaN);
+            INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape()).assign(Float.NaN);
+            fast.upConvolutionBackward(x, w, g, dx, dw, db, k);
+            assertTrue(relativeMax(dx, e[0]) < 1e-5, name + ": dx differs by " + relativeMax(dx, e[0]));
+            assertTrue(relativeMax(dw, e[1]) < 1e-5, name + ": dW differs by " + relativeMax(dw, e[1]));
+            if (b != null) {
+                assertTrue(relativeMax(db, e[2]) < 1e-5, name + ": db differs by " + relativeMax(db, e[2]));
+            }
+        }
+    }
+
+    /** a rounded to bfloat16 and back: what a bf16 primitive reads. */
+    private static INDArray bf16(INDArray a) {
+        return a.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT);
+    }
+
+    /**
+     * In bf16, a convolution and an up-convolution, forward and backward, equal ND4J's float32
+     * ones on inputs rounded to bfloat16 (sums in float32), and differ from the unrounded ones by
+     * bfloat16's rounding, not float32's: bf16 is really used.
+     */
+    @Test
+    void bf16ReadsBfloat16AndSumsInFloat32() {
+        OneDnnConvolutions fast = new OneDnnConvolutions();
+        org.junit.jupiter.api.Assumptions.assumeTrue(fast.unsupported(Precision.BF16) == null,
+                "no avx512_bf16 here: " + fast.describe());
+        fast.setPrecision(Precision.BF16);
+        Nd4j.getRandom().setSeed(17);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 1, 32, 20, 20);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 48, 32, 3, 3).muli(0.08);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 48).muli(0.1);
+        INDArray y = Nd4j.create(DataType.FLOAT, 1, 48, 18, 18);
+        fast.conv2d(x, w, b, y, 3, Padding.VALID);
+        assertTrue(relativeMax(y, nd4j(bf16(x), bf16(w), b, 3, Padding.VALID)) < 1e-5, "forward");
+        double rounding = relativeMax(y, nd4j(x, w, b, 3, Padding.VALID));
+        assertTrue(rounding > 1e-4 && rounding < 3e-2, "bf16's rounding shows: " + rounding);
+        INDArray g = Nd4j.randn(DataType.FLOAT, 1, 48, 18, 18);
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+        INDArray db = Nd4j.create(DataType.FLOAT, b.shape());
+        fast.conv2dBackward(x, w, g, dx, dw, db, 3, Padding.VALID);
+        INDArray[] e = nd4jBackward(bf16(x), bf16(w), b, bf16(g), 3, Padding.VALID);
+        assertTrue(relativeMax(dx, e[0]) < 1e-5, "dx " + relativeMax(dx, e[0]));
+        assertTrue(relativeMax(dw, e[1]) < 1e-5, "dW " + relativeMax(dw, e[1]));
+        assertTrue(relativeMax(db, e[2]) < 1e-5, "db " + relativeMax(db, e[2]));
+        INDArray wu = Nd4j.randn(DataType.FLOAT, 32, 16, 2, 2).muli(0.2);
+        INDArray yu = Nd4j.create(DataType.FLOAT, 1, 16, 40, 40);
+        fast.upConvolution(x, wu, null, yu, 2);
+        assertTrue(relativeMax(yu, nd4jUp(bf16(x), bf16(wu), null, null, 2)[0]) < 1e-5, "up-convolution");
+        fast.setPrecision(Precision.FP32);
+        fast.conv2d(x, w, b, y, 3, Padding.VALID);
+        assertTrue(relativeMax(y, nd4j(x, w, b, 3, Padding.VALID)) < 1e-5, "back in fp32");
+    }
+
     @Test
     void viewsAtAnOffsetAreReadWhereTheyStart() {
         OneDnnConvolutions fast = new OneDnnConvolutions();
@@ -140,13 +239,14 @@ class OneDnnConvolutionsTest {
         ConvAccelerator found = Accelerators.conv();
         assertNotNull(found, "found on the class path as a service");
         assertTrue(found.describe().startsWith("convolutions by oneDNN 2.5"), found.describe());
+        assertEquals(Precision.FP32, found.precision(), "fp32 unless asked");
         UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(8);
         UNet net = new UNet(config, DataType.FLOAT, 5);
         INDArray x = Nd4j.randn(DataType.FLOAT, 2, 1, 60, 60);
         long before = ((OneDnnConvolutions) found).calls();
         INDArray fast = net.forward(x, Mode.INFER).dup();
-        assertEquals(before + 2 * 3 + 2 * 2 + 1, ((OneDnnConvolutions) found).calls(),
-                "every 3x3 convolution and the 1x1 head ran on oneDNN");
+        assertEquals(before + 2 * 3 + 2 * 2 + 1 + 2, ((OneDnnConvolutions) found).calls(),
+                "every 3x3 convolution, both up-convolutions and the 1x1 head ran on oneDNN");
         // The same network in double runs on ND4J alone (the accelerator takes float only).
         UNet reference = new UNet(config, DataType.DOUBLE, 5);
         INDArray slow = reference.forward(x.castTo(DataType.DOUBLE), Mode.INFER).castTo(DataType.FLOAT);
@@ -181,7 +281,8 @@ class OneDnnConvolutionsTest {
             double e = TestTensors.relativeNormError(dxf, dxd);
             assertTrue(e < 1e-4, "pass " + pass + ": dL/dx differs by " + e);
         }
-        assertEquals(before + 2 * 2 * (2 * 3 + 2 * 2 + 1), found.calls(), "every forward and backward convolution ran on oneDNN");
+        assertEquals(before + 2 * 2 * (2 * 3 + 2 * 2 + 1 + 2), found.calls(),
+                "every forward and backward convolution and up-convolution ran on oneDNN");
         for (int i = 0; i < d.parameters().size(); i++) {
             INDArray twice = d.parameters().get(i).grad().mul(2);
             double e = TestTensors.relativeNormError(f.parameters().get(i).grad(), twice);

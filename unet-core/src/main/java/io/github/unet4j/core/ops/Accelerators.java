@@ -24,6 +24,38 @@ public final class Accelerators {
         return Holder.CONV;
     }
 
+    /**
+     * Sets what the convolutions compute in, for the whole process (the accelerator is one per
+     * process). Float32 is always possible: without an accelerator it is ND4J's own.
+     *
+     * @param precision FP32 or BF16
+     * @throws IllegalArgumentException for BF16 without the oneDNN accelerator or on a CPU
+     *                                  without bfloat16 dot products, saying which and what to do
+     */
+    public static void setPrecision(Precision precision) {
+        ConvAccelerator fast = conv();
+        if (fast == null) {
+            if (precision != Precision.FP32) {
+                throw new IllegalArgumentException("precision " + precision.label() + " needs the oneDNN convolutions "
+                        + "(io.github.unet4j:unet4j-onednn on the class path, not -Dunet4j.accelerator=none): "
+                        + "use precision fp32");
+            }
+            return;
+        }
+        String why = fast.unsupported(precision);
+        if (why != null) {
+            throw new IllegalArgumentException("precision " + precision.label() + " is not available: " + why
+                    + "; use precision fp32");
+        }
+        fast.setPrecision(precision);
+    }
+
+    /** @return what the convolutions compute in now */
+    public static Precision precision() {
+        ConvAccelerator fast = conv();
+        return fast == null ? Precision.FP32 : fast.precision();
+    }
+
     private static ConvAccelerator find() {
         if ("none".equals(System.getProperty("unet4j.accelerator"))) {
             return null;

@@ -75,6 +75,27 @@ public final class NativeOps {
         return a.ordering() == 'c' && a.elementWiseStride() == 1;
     }
 
+    /**
+     * gradOut as the accelerator takes it: itself, or a contiguous copy of a strided view (the
+     * up-convolution's gradient is a channel range of the concatenation's, strided for a batch of
+     * more than one).
+     */
+    private static INDArray contiguousCopy(INDArray gradOut) {
+        return contiguous(gradOut) ? gradOut : BufferPool.allocate(gradOut.dataType(), gradOut.shape()).assign(gradOut);
+    }
+
+    /** Adds an accelerated backward's parameter gradients into the parameters and frees its scratch; returns dx. */
+    private static INDArray acceleratedBackwardDone(Parameter weight, Parameter bias, INDArray gradOut, INDArray g,
+            INDArray dx, INDArray dw, INDArray db) {
+        accumulate(weight, bias, dw, db);
+        BufferPool.release(dw);
+        BufferPool.release(db);
+        if (g != gradOut) {
+            BufferPool.release(g);
+        }
+        return dx;
+    }
+
     /** @return the arrays that are not null, in order: an absent bias (b, db) drops out of the op's arguments */
     private static INDArray[] present(INDArray... arrays) {
         return Arrays.stream(arrays).filter(Objects::nonNull).toArray(INDArray[]::new);
@@ -150,12 +171,10 @@ public final class NativeOps {
         INDArray dw = BufferPool.allocate(w.dataType(), w.shape());
         INDArray db = b == null ? null : BufferPool.allocate(b.dataType(), b.shape());
         ConvAccelerator fast = Accelerators.conv();
-        if (fast != null && fast.handles(x, w, k, padding) && contiguous(gradOut)) {
-            fast.conv2dBackward(x, w, gradOut, dx, dw, db, k, padding);
-            accumulate(weight, bias, dw, db);
-            BufferPool.release(dw);
-            BufferPool.release(db);
-            return dx;
+        if (fast != null && fast.handles(x, w, k, padding)) {
+            INDArray g = contiguousCopy(gradOut);
+            fast.conv2dBackward(x, w, g, dx, dw, db, k, padding);
+            return acceleratedBackwardDone(weight, bias, gradOut, g, dx, dw, db);
         }
         List<RowBands.Band> bands = convBands(x.shape(), gradOut.shape(), w, padding);
         INDArray scratch = bands.size() > 1 ? RowBands.scratch(x, bands, k - 1) : null;
@@ -211,6 +230,11 @@ public final class NativeOps {
     public static INDArray deconv2d(INDArray x, INDArray w, INDArray b, int k) {
         long[] outShape = {x.size(0), w.size(1), x.size(2) * k, x.size(3) * k};
         INDArray y = BufferPool.allocate(x.dataType(), outShape);
+        ConvAccelerator fast = Accelerators.conv();
+        if (fast != null && fast.handlesUpConvolution(x, w, k)) {
+            fast.upConvolution(x, w, b, y, k);
+            return y;
+        }
         for (RowBands.Band band : deconvBands(x.shape(), outShape, w, k)) {
             execInto("deconv2d", convArgs(k, k, Padding.VALID), present(RowBands.rows(x, band.from(), band.to()), w, b),
                     RowBands.rows(y, band.from() * k, band.to() * k));
@@ -234,6 +258,12 @@ public final class NativeOps {
         INDArray dx = BufferPool.allocate(x.dataType(), x.shape());
         INDArray dw = BufferPool.allocate(w.dataType(), w.shape());
         INDArray db = b == null ? null : BufferPool.allocate(b.dataType(), b.shape());
+        ConvAccelerator fast = Accelerators.conv();
+        if (fast != null && fast.handlesUpConvolution(x, w, k)) {
+            INDArray g = contiguousCopy(gradOut);
+            fast.upConvolutionBackward(x, w, g, dx, dw, db, k);
+            return acceleratedBackwardDone(weight, bias, gradOut, g, dx, dw, db);
+        }
         for (RowBands.Band band : deconvBands(x.shape(), gradOut.shape(), w, k)) {
             execInto("deconv2d_bp", convArgs(k, k, Padding.VALID), present(RowBands.rows(x, band.from(), band.to()), w,
                     b, RowBands.rows(gradOut, band.from() * k, band.to() * k)),

@@ -39,6 +39,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--tile", description = "Input tile size of the main configuration (default: ${DEFAULT-VALUE}).")
     int tile = 572;
 
@@ -110,6 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
+        String computed = precision.apply().label();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         UNetConfig main = network.toConfig();
@@ -119,11 +123,12 @@ public final class BenchCommand implements Callable<Integer> {
             small.outputSize(smallTile);
         }
 
-        out.printf("unet bench: float32, batch %d, %d round(s)%s of %d timed run(s) per measurement, after warm-up "
-                + "(training steps for at least %d s and %d steps)%n", batch, rounds,
+        out.printf("unet bench: float32 arrays, convolutions in %s, batch %d, %d round(s)%s of %d timed run(s) per "
+                + "measurement, after warm-up (training steps for at least %d s and %d steps)%n", computed, batch, rounds,
                 onlyMain ? "" : " (smaller configuration: " + smallRounds + ")", repeats, warmupSeconds, TRAIN_WARMUPS);
         out.println("backend: " + NativeBackend.describe());
         out.println(NativeMemory.describe());
+        out.println("convolutions: " + convolutions());
         out.println("activations: " + activations);
         out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors());
@@ -283,5 +288,11 @@ public final class BenchCommand implements Callable<Integer> {
     private static void gc() {
         System.gc();
         System.gc();
+    }
+
+    /** @return who runs the convolutions: oneDNN directly (which version, ISA, precision) or ND4J */
+    private static String convolutions() {
+        io.github.unet4j.core.ops.ConvAccelerator fast = io.github.unet4j.core.ops.Accelerators.conv();
+        return fast == null ? "ND4J's ops (no accelerator)" : fast.describe() + " in " + fast.precision().label();
     }
 }

@@ -45,6 +45,9 @@ public final class PredictCommand implements Callable<Integer> {
     /** Probability map formats. */
     enum Format { PNG, TIFF }
 
+    @picocli.CommandLine.Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--checkpoint", description = "Checkpoint (default: ${DEFAULT-VALUE}).")
     Path checkpoint = Path.of("runs", "isbi", "model.zip");
 
@@ -82,6 +85,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        precision.apply();
         Checkpoint ck = Checkpoint.load(checkpoint);
         UNet net = ck.toNetwork(DataType.FLOAT);
         ChannelNormalization norm = ChannelNormalization.fromMetadata(ck.metadata());

@@ -51,6 +51,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network = NetworkOptions.fast();
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--paper", description = "The paper's network (64 base channels) and 572 tiles; slow on a CPU.")
     boolean paper;
 
@@ -144,6 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkOptions();
+        String computed = precision.apply().label();
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
         boolean classesGiven = spec.commandLine().getParseResult().hasMatchedOption("--classes");
         boolean channelsGiven = spec.commandLine().getParseResult().hasMatchedOption("--in-channels");
@@ -200,7 +204,8 @@ public final class TrainCommand implements Callable<Integer> {
             Checkpoint.load(ckpt).loadInto(net, opt);
             LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
         }
-        Trainer trainer = recipe.trainer(net, opt, train, held, ckpt, Map.of("trainer", "unet train"));
+        Trainer trainer = recipe.trainer(net, opt, train, held, ckpt, Map.of("trainer", "unet train",
+                "training.precision", computed));
         // Warnings once the run is known to start; the output folder only once the inputs are good.
         warnings.forEach(w -> warn(err, w));
         Path dir = AtomicFiles.outputFolder(out);
