@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     NetworkOptions network = new NetworkOptions();
 
     @Mixin
-    PrecisionOption precision = new PrecisionOption();
+    PrecisionOption precision = new PrecisionOption("fp32");
 
     @Option(names = "--tile", description = "Input tile size of the main configuration (default: ${DEFAULT-VALUE}).")
     int tile = 572;
@@ -102,6 +102,19 @@ public final class BenchCommand implements Callable<Integer> {
             + "1024 (default: ${DEFAULT-VALUE}).")
     int coldFloorMb = 0;
 
+    @Option(names = "--pytorch", description = "Also run PyTorch's fp32, channels-last and bf16 modes on the same "
+            + "networks right after, with this Python (one with PyTorch, e.g. /usr/bin/python3 after apt-get install "
+            + "python3-torch), and print them beside.")
+    String pytorch;
+
+    @Option(names = "--pytorch-reps", description = "Timed runs of each PyTorch mode (default: ${DEFAULT-VALUE}).")
+    int pytorchReps = 3;
+
+    @Option(names = "--peak-gflops", description = "This CPU's float32 peak in GFLOP/s (measured with "
+            + "tools/bench/fma.c), to print the fraction of it reached; 0 prints the rate alone "
+            + "(default: ${DEFAULT-VALUE}).")
+    double peakGflops = 0;
+
     @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (fastest) "
             + "or RECOMPUTE (keeps only block outputs and recomputes the rest during backward: less memory, about "
             + "one more forward per step) (default: ${DEFAULT-VALUE}).")
@@ -114,11 +127,20 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         checkOptions();
         String computed = precision.apply().label();
+        PeerBench peer = pytorch == null ? null : new PeerBench(pytorch);
+        String peerVersion = peer == null ? null : peer.check();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         UNetConfig main = network.toConfig();
         UNetConfig small = main.withBaseChannels(smallBaseChannels);
         main.outputSize(tile); // fails early, naming the nearest valid sizes
+        if (pytorch != null && (main.depth() != 5 || main.inChannels() != 1 || main.classes() != 2
+                || main.padding() != io.github.unet4j.core.Padding.VALID || main.batchNorm()
+                || main.upsampling() != io.github.unet4j.core.Upsampling.TRANSPOSED || batch != 1)) {
+            throw new IllegalArgumentException("--pytorch: PyTorch's script builds the paper's network (depth 5, 1 "
+                    + "input channel, 2 classes, VALID, no batch norm, transposed up-convolutions) on batch 1; bench "
+                    + "that network (tile and base channels may differ) or leave --pytorch out");
+        }
         if (!onlyMain) {
             small.outputSize(smallTile);
         }
@@ -129,6 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("backend: " + NativeBackend.describe());
         out.println(NativeMemory.describe());
         out.println("convolutions: " + convolutions());
+        if (peer != null) {
+            out.println("peer: PyTorch " + peerVersion + " (" + pytorch + "), " + pytorchReps + " timed run(s) per mode");
+        }
         out.println("activations: " + activations);
         out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors());
@@ -158,7 +183,16 @@ public final class BenchCommand implements Callable<Integer> {
             memoryLine = memoryGrowth(small, smallTile, err);
         }
 
-        new BenchReport(out).print(rows, coldFloorMb, memoryLine, overlapLine, perLayer);
+        List<List<PeerBench.Result>> peers = new ArrayList<>();
+        if (peer != null) {
+            progress(err, "PyTorch, main configuration");
+            peers.add(peer.measure(tile, main.baseChannels(), pytorchReps));
+            if (!onlyMain) {
+                progress(err, "PyTorch, smaller configuration");
+                peers.add(peer.measure(smallTile, small.baseChannels(), pytorchReps));
+            }
+        }
+        new BenchReport(out).print(rows, coldFloorMb, memoryLine, overlapLine, perLayer, peakGflops, peers);
         out.flush();
         return 0;
     }
@@ -187,6 +221,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (imageSize < 1) {
             throw new IllegalArgumentException("--image-size must be >= 1, got " + imageSize);
+        }
+        if (pytorchReps < 1) {
+            throw new IllegalArgumentException("--pytorch-reps must be >= 1, got " + pytorchReps);
+        }
+        if (peakGflops < 0) {
+            throw new IllegalArgumentException("--peak-gflops must be >= 0 (0: not given), got " + peakGflops);
         }
         if (coldFloorMb < 0) {
             throw new IllegalArgumentException("--cold-floor-mb must be >= 0, got " + coldFloorMb);

@@ -7,6 +7,7 @@ import io.github.unet4j.core.Upsampling;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** The bench's report part: the measurements and how they are printed. */
 final class BenchReport {
@@ -63,6 +64,17 @@ final class BenchReport {
 
     /** The table of rows, what the columns mean, the cold floor, memory growth, overlap-tile, per layer. */
     void print(List<Row> rows, int coldFloorMb, String memoryLine, String overlapLine, boolean perLayer) {
+        print(rows, coldFloorMb, memoryLine, overlapLine, perLayer, 0, List.of());
+    }
+
+    /**
+     * As above, with the arithmetic rate against the CPU's peak and PyTorch's times per row.
+     *
+     * @param peakGflops the CPU's measured peak in GFLOP/s, or 0 if not given
+     * @param peers      PyTorch's results per row (empty without {@code --pytorch})
+     */
+    void print(List<Row> rows, int coldFloorMb, String memoryLine, String overlapLine, boolean perLayer,
+            double peakGflops, List<List<PeerBench.Result>> peers) {
         out.println();
         out.printf("%-40s %12s %11s %9s %6s %9s %9s %6s %10s %10s%n", "configuration", "parameters", "train step",
                 "floor", "ratio", "forward", "floor", "ratio", "peak RSS", "arrays");
@@ -92,6 +104,10 @@ final class BenchReport {
                         c.forward().ratio());
             }
         }
+        printArithmetic(rows, peakGflops);
+        if (!peers.isEmpty()) {
+            printPeers(rows, peers);
+        }
         out.println(memoryLine);
         if (overlapLine != null) {
             out.println(overlapLine);
@@ -103,6 +119,42 @@ final class BenchReport {
             for (Row r : rows) {
                 printConvs(out, r);
             }
+        }
+    }
+
+    /** @return the forward FLOPs of a row's convolutions (a training step does 3x: forward, dL/dx, dL/dW) */
+    static double forwardFlops(Row r) {
+        return r.convs().stream().mapToDouble(t -> t.site().forwardFlops()).sum();
+    }
+
+    private void printArithmetic(List<Row> rows, double peakGflops) {
+        out.println("arithmetic = the convolutions' FLOPs counted from the network's shapes (2 per multiply-add; a "
+                + "training step 3x the forward's: forward, dL/dx, dL/dW) over the median time"
+                + (peakGflops > 0 ? String.format(Locale.ROOT, ", and its fraction of this CPU's peak of %.0f GFLOP/s "
+                        + "(float32 FMA, --peak-gflops)", peakGflops) : " (this CPU's peak: not given; measure it "
+                        + "with tools/bench/fma.c and pass --peak-gflops)") + ":");
+        for (Row r : rows) {
+            double f = forwardFlops(r) / 1e9;
+            double step = 3 * f / r.train().median();
+            double fwd = f / r.forward().median();
+            out.printf(Locale.ROOT, "  %-40s step %.1f GFLOP at %.0f GFLOP/s%s; forward %.1f GFLOP at %.0f GFLOP/s%s%n",
+                    r.label(), 3 * f, step, peakGflops > 0 ? String.format(Locale.ROOT, " (%.0f%%)", 100 * step
+                    / peakGflops) : "", f, fwd, peakGflops > 0 ? String.format(Locale.ROOT, " (%.0f%%)", 100 * fwd
+                    / peakGflops) : "");
+        }
+    }
+
+    private void printPeers(List<Row> rows, List<List<PeerBench.Result>> peers) {
+        out.println("PyTorch, the same network, run right after in a child process (--pytorch): training step / "
+                + "forward, and this run's time over PyTorch's:");
+        for (int i = 0; i < rows.size() && i < peers.size(); i++) {
+            Row r = rows.get(i);
+            StringBuilder b = new StringBuilder();
+            for (PeerBench.Result p : peers.get(i)) {
+                b.append(String.format(Locale.ROOT, "; %s (x%.2f, x%.2f)", PeerBench.describe(p),
+                        r.train().median() / p.trainStep(), r.forward().median() / p.forward()));
+            }
+            out.printf("  %-40s %s%n", r.label(), b.substring(2));
         }
     }
 

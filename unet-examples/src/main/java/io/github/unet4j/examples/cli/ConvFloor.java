@@ -39,6 +39,19 @@ final class ConvFloor {
     record Site(String name, boolean transposed, int inChannels, int outChannels, int kernel, Padding padding,
             boolean bias, long[] inputShape) {
 
+        /**
+         * @return floating-point operations of its forward pass, 2 per multiply-add: every output
+         *         pixel of every output channel sums inChannels x kernel x kernel products (an
+         *         up-convolution: every input pixel makes kernel x kernel outputs per channel pair)
+         */
+        double forwardFlops() {
+            long n = inputShape[0];
+            long h = inputShape[2];
+            long w = inputShape[3];
+            long pixels = transposed ? h * w : padding == Padding.SAME ? h * w : (h - kernel + 1) * (w - kernel + 1);
+            return 2.0 * n * inChannels * outChannels * kernel * kernel * pixels;
+        }
+
         /** @return {@code "deconv2d"} or {@code "conv2d"} */
         String op() {
             return transposed ? "deconv2d" : "conv2d";

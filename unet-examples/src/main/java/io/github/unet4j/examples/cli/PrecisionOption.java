@@ -11,7 +11,12 @@ public final class PrecisionOption {
     @Option(names = "--precision", description = "What the convolutions compute in: fp32, bf16 (bfloat16 inputs, "
             + "float32 sums, weights, gradients and loss; needs a CPU with avx512_bf16) or auto (bf16 where the CPU "
             + "has it, else fp32) (default: ${DEFAULT-VALUE}).")
-    String precision = "fp32";
+    String precision;
+
+    /** @param defaultPrecision fp32, bf16 or auto when the option is not given */
+    PrecisionOption(String defaultPrecision) {
+        this.precision = defaultPrecision;
+    }
 
     /**
      * Sets the process's convolution precision.

@@ -46,7 +46,7 @@ public final class PredictCommand implements Callable<Integer> {
     enum Format { PNG, TIFF }
 
     @picocli.CommandLine.Mixin
-    PrecisionOption precision = new PrecisionOption();
+    PrecisionOption precision = new PrecisionOption("fp32");
 
     @Option(names = "--checkpoint", description = "Checkpoint (default: ${DEFAULT-VALUE}).")
     Path checkpoint = Path.of("runs", "isbi", "model.zip");

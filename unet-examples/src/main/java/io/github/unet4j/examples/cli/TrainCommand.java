@@ -52,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
     NetworkOptions network = NetworkOptions.fast();
 
     @Mixin
-    PrecisionOption precision = new PrecisionOption();
+    PrecisionOption precision = new PrecisionOption("auto");
 
     @Option(names = "--paper", description = "The paper's network (64 base channels) and 572 tiles; slow on a CPU.")
     boolean paper;

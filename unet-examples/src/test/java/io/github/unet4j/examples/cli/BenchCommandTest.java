@@ -112,6 +112,58 @@ class BenchCommandTest {
     }
 
     @Test
+    void flopsAreCountedFromTheShapes() {
+        // 3 outputs x 3x3 pixels, each 2 inputs x 3x3 products: 3 * 9 * 18 multiply-adds.
+        assertEquals(2.0 * 3 * 9 * 18, new ConvFloor.Site("c", false, 2, 3, 3, io.github.unet4j.core.Padding.VALID,
+                true, new long[] {1, 2, 5, 5}).forwardFlops(), 0);
+        assertEquals(2.0 * 3 * 25 * 18, new ConvFloor.Site("s", false, 2, 3, 3, io.github.unet4j.core.Padding.SAME,
+                true, new long[] {1, 2, 5, 5}).forwardFlops(), 0);
+        // An up-convolution 4 -> 2 with a 2x2 kernel on 3x3 inputs, batch 2: each input pixel, 4 x 2 x 4 products.
+        assertEquals(2.0 * 2 * 9 * 4 * 2 * 4, new ConvFloor.Site("u", true, 4, 2, 2,
+                io.github.unet4j.core.Padding.VALID, true, new long[] {2, 4, 3, 3}).forwardFlops(), 0);
+        // The paper's network: about 301 GFLOP forward, 903 a training step (as the issue counts).
+        double paper = ConvFloor.sites(new UNet(UNetConfig.paper(), DataType.FLOAT, 1), new long[] {1, 1, 572, 572})
+                .stream().mapToDouble(ConvFloor.Site::forwardFlops).sum();
+        assertTrue(Math.abs(3 * paper / 903e9 - 1) < 0.01, "paper step " + 3 * paper / 1e9 + " GFLOP");
+    }
+
+    @Test
+    void pyTorchsLinesAreReadAndAMissingOneIsAnError() {
+        List<PeerBench.Result> r = PeerBench.parse(List.of("noise", "fp32: tile 572 base 64: train_step_s=6.460 "
+                + "forward_s=2.070", "cl: tile 572 base 64: train_step_s=7.450 forward_s=1.990",
+                "cl-bf16: tile 572 base 64: train_step_s=3.770 forward_s=1.030"));
+        assertEquals(3, r.size());
+        assertEquals("cl-bf16", r.get(2).mode());
+        assertEquals(3.77, r.get(2).trainStep(), 0);
+        assertEquals(1.99, r.get(1).forward(), 0);
+        assertThrows(IllegalStateException.class, () -> PeerBench.parse(List.of("fp32: tile 572 base 64: "
+                + "train_step_s=6.460 forward_s=2.070")));
+    }
+
+    @Test
+    void peakAndPrecisionAndPeerOptions() {
+        CommandRun r = tinyMainOnly("--peak-gflops", "100");
+        assertTrue(r.out().contains("peak of 100 GFLOP/s"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  depth 3, 2 ch, tile 60") && l.contains("GFLOP/s (")),
+                r.out());
+        assertTrue(tinyMainOnly().out().contains("peak: not given"), "without --peak-gflops");
+        CommandRun.assertUsageError("--precision", "bench", "--precision", "half", "--only-main");
+        CommandRun.assertUsageError("--peak-gflops", "bench", "--peak-gflops", "-1");
+        CommandRun.assertUsageError("--pytorch-reps", "bench", "--pytorch-reps", "0");
+        CommandRun.assertUsageError("--pytorch", "bench", "--pytorch", "/no/such/python", "--only-main");
+        CommandRun.assertUsageError("--pytorch", "bench", "--pytorch", "/no/such/python", "--depth", "3",
+                "--tile", "60", "--only-main");
+        io.github.unet4j.core.ops.ConvAccelerator fast = io.github.unet4j.core.ops.Accelerators.conv();
+        if (fast != null && fast.unsupported(io.github.unet4j.core.ops.Precision.BF16) == null) {
+            CommandRun b = tinyMainOnly("--precision", "bf16");
+            assertTrue(b.out().contains("convolutions in bf16") && b.out().lines().anyMatch(l -> l.startsWith(
+                    "convolutions: ") && l.endsWith(" in bf16")), b.out());
+        } else {
+            CommandRun.assertUsageError("--precision", "bench", "--precision", "bf16", "--only-main");
+        }
+    }
+
+    @Test
     void ratioIsTheMedianOfEachRoundsRatio() {
         // Per-round ratios 1.5, 1.25, 1.2: the median is 1.25, while the ratio of the medians
         // (2.4 / 1.6 = 1.5) would pair round 1's step with round 2's floor.

@@ -22,7 +22,13 @@ record CommandRun(int code, String out, String err) {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            // The precision is the process's (train defaults to auto): later tests in this JVM start from fp32.
+            io.github.unet4j.core.ops.Accelerators.setPrecision(io.github.unet4j.core.ops.Precision.FP32);
+        }
         return new CommandRun(code, out.toString(), err.toString());
     }
 
