@@ -37,35 +37,43 @@ class OneDnnConvolutionsTest {
         return a.sub(b).amaxNumber().doubleValue() / Math.max(1e-30, b.amaxNumber().doubleValue());
     }
 
+    /** A convolution's shape: batch, channels in and out, input size, kernel, padding, bias. */
+    private record Case(int n, int cin, int cout, int size, int k, Padding padding, boolean bias) {
+    }
+
+    /**
+     * 3x3 VALID and SAME, the 1x1 head, one input channel, channel counts not a multiple of
+     * oneDNN's block of 16, batch 2, no bias.
+     */
+    private static final java.util.List<Case> CASES = java.util.List.of(new Case(1, 1, 8, 20, 3, Padding.VALID, true),
+            new Case(1, 16, 32, 18, 3, Padding.VALID, true), new Case(2, 5, 7, 13, 3, Padding.SAME, true),
+            new Case(1, 24, 2, 11, 1, Padding.VALID, true), new Case(1, 3, 4, 9, 3, Padding.VALID, false),
+            new Case(1, 64, 64, 30, 3, Padding.VALID, true));
+
     @Test
     void equalsNd4jForEveryShapeTheNetworkUses() {
         OneDnnConvolutions fast = new OneDnnConvolutions();
         Nd4j.getRandom().setSeed(7);
-        // (batch, in, out, size, kernel, padding, bias): 3x3 VALID and SAME, the 1x1 head, one
-        // input channel, channel counts not a multiple of oneDNN's block of 16, batch 2.
-        Object[][] cases = {{1, 1, 8, 20, 3, Padding.VALID, true}, {1, 16, 32, 18, 3, Padding.VALID, true},
-            {2, 5, 7, 13, 3, Padding.SAME, true}, {1, 24, 2, 11, 1, Padding.VALID, true},
-            {1, 3, 4, 9, 3, Padding.VALID, false}, {1, 64, 64, 30, 3, Padding.VALID, true}};
-        for (Object[] c : cases) {
-            int n = (Integer) c[0];
-            int cin = (Integer) c[1];
-            int cout = (Integer) c[2];
-            int size = (Integer) c[3];
-            int k = (Integer) c[4];
-            Padding p = (Padding) c[5];
+        for (Case c : CASES) {
+            int n = c.n();
+            int cin = c.cin();
+            int cout = c.cout();
+            int size = c.size();
+            int k = c.k();
+            Padding p = c.padding();
             INDArray x = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
             INDArray w = Nd4j.randn(DataType.FLOAT, cout, cin, k, k).muli(Math.sqrt(2.0 / (cin * k * k)));
-            INDArray b = (Boolean) c[6] ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
+            INDArray b = c.bias() ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
             assertTrue(fast.handles(x, w, k, p));
             INDArray expected = nd4j(x, w, b, k, p);
             INDArray y = Nd4j.create(DataType.FLOAT, expected.shape()).assign(Float.NaN);
             fast.conv2d(x, w, b, y, k, p);
             double d = relativeMax(y, expected);
-            assertTrue(d < 1e-5, java.util.Arrays.toString(c) + ": relative difference " + d);
+            assertTrue(d < 1e-5, c.toString() + ": relative difference " + d);
             // Twice, with other values in the same shape: the cached primitive takes new arrays.
             INDArray x2 = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
             fast.conv2d(x2, w, b, y, k, p);
-            assertTrue(relativeMax(y, nd4j(x2, w, b, k, p)) < 1e-5, java.util.Arrays.toString(c) + " again");
+            assertTrue(relativeMax(y, nd4j(x2, w, b, k, p)) < 1e-5, c.toString() + " again");
         }
     }
 
@@ -85,19 +93,16 @@ class OneDnnConvolutionsTest {
     void backwardEqualsNd4jForEveryShapeTheNetworkUses() {
         OneDnnConvolutions fast = new OneDnnConvolutions();
         Nd4j.getRandom().setSeed(11);
-        Object[][] cases = {{1, 1, 8, 20, 3, Padding.VALID, true}, {1, 16, 32, 18, 3, Padding.VALID, true},
-            {2, 5, 7, 13, 3, Padding.SAME, true}, {1, 24, 2, 11, 1, Padding.VALID, true},
-            {1, 3, 4, 9, 3, Padding.VALID, false}, {1, 64, 64, 30, 3, Padding.VALID, true}};
-        for (Object[] c : cases) {
-            int n = (Integer) c[0];
-            int cin = (Integer) c[1];
-            int cout = (Integer) c[2];
-            int size = (Integer) c[3];
-            int k = (Integer) c[4];
-            Padding p = (Padding) c[5];
+        for (Case c : CASES) {
+            int n = c.n();
+            int cin = c.cin();
+            int cout = c.cout();
+            int size = c.size();
+            int k = c.k();
+            Padding p = c.padding();
             INDArray x = Nd4j.randn(DataType.FLOAT, n, cin, size, size);
             INDArray w = Nd4j.randn(DataType.FLOAT, cout, cin, k, k).muli(Math.sqrt(2.0 / (cin * k * k)));
-            INDArray b = (Boolean) c[6] ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
+            INDArray b = c.bias() ? Nd4j.randn(DataType.FLOAT, cout).muli(0.1) : null;
             long out = p == Padding.SAME ? size : size - k + 1;
             for (int round = 0; round < 2; round++) { // twice: the cached primitives take new arrays
                 INDArray g = Nd4j.randn(DataType.FLOAT, n, cout, out, out);
@@ -106,7 +111,7 @@ class OneDnnConvolutionsTest {
                 INDArray dw = Nd4j.create(DataType.FLOAT, w.shape()).assign(Float.NaN);
                 INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape()).assign(Float.NaN);
                 fast.conv2dBackward(x, w, g, dx, dw, db, k, p);
-                String name = java.util.Arrays.toString(c) + " round " + round;
+                String name = c.toString() + " round " + round;
                 assertTrue(relativeMax(dx, expected[0]) < 1e-5, name + ": dx differs by " + relativeMax(dx, expected[0]));
                 assertTrue(relativeMax(dw, expected[1]) < 1e-5, name + ": dW differs by " + relativeMax(dw, expected[1]));
                 if (b != null) {
