@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * through oneDNN 2.5 called directly: ND4J's NCHW float arrays are handed to oneDNN in place,
  * reordered into the blocked layout oneDNN picks for the shape and back (as ND4J's own helper
  * does), and the primitives are created once per shape and kept. Measured against ND4J's
- * {@code conv2d} and {@code conv2d_bp} in docs/performance.md ("oneDNN called directly").
+ * ops in docs/performance.md ("The table").
  *
  * <p>Float32 arrays only (double runs, the gradient checks, stay on ND4J), stride-1 convolutions
  * (VALID or SAME with an odd kernel) and up-convolutions (kernel = stride), contiguous arrays.
@@ -80,12 +80,16 @@ public final class OneDnnConvolutions implements ConvAccelerator {
 
     @Override
     public boolean handles(INDArray x, INDArray w, int k, Padding padding) {
-        return x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT && x.rank() == 4 && w.rank() == 4
-                && k % 2 == 1 && w.size(2) == k && w.size(3) == k && Dnnl.plain(x) && Dnnl.plain(w);
+        return k % 2 == 1 && takes(x, w, k);
     }
 
     @Override
     public boolean handlesUpConvolution(INDArray x, INDArray w, int k) {
+        return takes(x, w, k);
+    }
+
+    /** Contiguous float32 NCHW input and a k x k kernel. */
+    private static boolean takes(INDArray x, INDArray w, int k) {
         return x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT && x.rank() == 4 && w.rank() == 4
                 && w.size(2) == k && w.size(3) == k && Dnnl.plain(x) && Dnnl.plain(w);
     }

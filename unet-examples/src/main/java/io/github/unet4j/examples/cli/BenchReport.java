@@ -85,9 +85,9 @@ final class BenchReport {
                     r.train().median(), r.train().floor(), r.train().ratio(), r.forward().median(),
                     r.forward().floor(), r.forward().ratio(), peak, ProcessMemory.mb(r.inUseBytes() / 1024));
         }
-        out.println("floor = the network's convolutions timed alone with the same layers and ND4J ops "
-                + "(conv2d, deconv2d): forward floor = sum of their forward medians, training floor = sum of "
-                + "forward and backward (conv2d_bp, deconv2d_bp) medians; each round times training steps, forward "
+        out.println("floor = the network's convolutions timed alone with the same layers and ops as the network "
+                + "(oneDNN's with the accelerator, else ND4J's conv2d and deconv2d): forward floor = sum of their forward medians, training floor = sum of "
+                + "forward and backward medians; each round times training steps, forward "
                 + "passes and the floor one after the other; printed: medians over rounds, ratio = median over "
                 + "rounds of the round's measured / floor");
         out.println("peak RSS = VmHWM of this process right after the main configuration's warm-up steps (includes "
