@@ -190,6 +190,14 @@ public class UNet {
     }
 
     /**
+     * @return how the network applies its layers, as data (for exporters: see
+     *         {@code io.github.unet4j.core.onnx.OnnxExport})
+     */
+    public Tape.Program program() {
+        return tape.program();
+    }
+
+    /**
      * Every layer application with its input and output shapes, without running anything (for
      * summaries, and for benchmarks that time the network's own layers).
      *

@@ -235,6 +235,47 @@ public final class Tape implements Layer {
     }
 
     /**
+     * The recorded program as data, for tools that translate a network into another format (an
+     * ONNX graph, say) without knowing how its blocks wire their layers.
+     *
+     * @return the inputs, every layer application in forward order, and the output value
+     */
+    public Program program() {
+        List<Step> steps = new ArrayList<>(nodes.size());
+        for (Graph.Node n : nodes) {
+            steps.add(new Step(n.layer(), n.inputs().clone(), n.output()));
+        }
+        return new Program(inputs, List.copyOf(steps), output);
+    }
+
+    /**
+     * A network's program: values are numbered, the inputs first ({@code 0 .. inputs - 1}), then
+     * one per step, in the order the steps make them.
+     *
+     * @param inputs how many inputs
+     * @param steps  the layer applications in forward order
+     * @param output the value the network returns
+     */
+    public record Program(int inputs, List<Step> steps, int output) {
+    }
+
+    /**
+     * One layer application.
+     *
+     * @param layer  the layer ({@code io.github.unet4j.core.Layer} or {@code MultiInputLayer};
+     *               a nested {@link Tape} is a layer too)
+     * @param inputs the values it reads, in its order
+     * @param output the value it makes
+     */
+    public record Step(Object layer, int[] inputs, int output) {
+        /** @return a copy of the input value ids */
+        @Override
+        public int[] inputs() {
+            return inputs.clone();
+        }
+    }
+
+    /**
      * Every layer application with its shapes, without running anything.
      *
      * @param inputShapes the inputs' shapes

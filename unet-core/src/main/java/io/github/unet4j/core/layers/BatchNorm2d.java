@@ -60,6 +60,31 @@ public final class BatchNorm2d implements Layer {
         return name;
     }
 
+    /** @return epsilon added to the variance */
+    public double eps() {
+        return eps;
+    }
+
+    /** @return the scale, {@code [C]} */
+    public Parameter gamma() {
+        return gamma;
+    }
+
+    /** @return the shift, {@code [C]} */
+    public Parameter beta() {
+        return beta;
+    }
+
+    /** @return the running mean used in inference, {@code [C]} (the live array) */
+    public INDArray runningMean() {
+        return runningMean;
+    }
+
+    /** @return the running (unbiased) variance used in inference, {@code [C]} (the live array) */
+    public INDArray runningVar() {
+        return runningVar;
+    }
+
     @Override
     public long[] outputShape(long[] in) {
         Shapes.requireNchw("BatchNorm2d '" + name + "'", in, channels);
