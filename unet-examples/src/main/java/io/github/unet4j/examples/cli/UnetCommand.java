@@ -15,7 +15,8 @@ import picocli.CommandLine;
 @Command(name = "unet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "U-Net (Ronneberger, Fischer and Brox, MICCAI 2015) on ND4J.",
         subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
-            WeightmapCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            WeightmapCommand.class, SummaryCommand.class, BenchCommand.class, ExportCommand.class,
+            CheckPackageCommand.class, CommandLine.HelpCommand.class})
 public final class UnetCommand implements Runnable {
 
     /** Exit code for invalid input. */
