@@ -4,6 +4,7 @@ import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.UNetTileModel;
+import io.github.unet4j.examples.onnx.OrtTileModel;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -41,12 +42,21 @@ final class OverlapTileBench {
         float[][] channels = image;
         List<ConvFloor.Site> sites = ConvFloor.sites(net, new long[] {batch, config.inChannels(), tile, tile});
         double[] times = new double[rounds];
+        double[] ortTimes = new double[rounds];
         FloorRounds floors = new FloorRounds(ConvFloor.Passes.FORWARD, sites.size(), rounds, repeats); // inference: no backward
-        for (int r = 0; r < rounds; r++) {
-            BenchCommand.progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles + " tiles, round " + (r + 1)
-                    + " of " + rounds + ": segmenting, the " + sites.size() + " convolutions alone");
-            times[r] = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
-            floors.time(sites, r, () -> { });
+        double difference;
+        try (OrtTileModel ortModel = new OrtTileModel(net, tile, 0)) {
+            OverlapTile ortTiler = new OverlapTile(ortModel, batch);
+            difference = largestDifference(tiler.predict(channels, imageSize, imageSize),
+                    ortTiler.predict(channels, imageSize, imageSize));
+            for (int r = 0; r < rounds; r++) {
+                BenchCommand.progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles
+                        + " tiles, round " + (r + 1) + " of " + rounds + ": segmenting with unet4j, with ONNX Runtime, "
+                        + "the " + sites.size() + " convolutions alone");
+                times[r] = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
+                ortTimes[r] = Stopwatch.median(1, repeats, () -> ortTiler.predict(channels, imageSize, imageSize));
+                floors.time(sites, r, () -> { });
+            }
         }
         // The floor is per batch of tiles; with a batch of 1 it is per tile.
         double[] floor = floors.forward();
@@ -54,8 +64,23 @@ final class OverlapTileBench {
             floor[r] = floor[r] / batch * tiles;
         }
         BenchReport.Measured m = new BenchReport.Measured(times, floor);
-        return String.format("overlap-tile %dx%d image (%s, output tile %d, %d tiles): %.3f s; forward floor x "
-                + "tiles = %.3f s; ratio %.2f (median over rounds of the round's time / floor)", imageSize, imageSize,
-                label, model.outputTile(), tiles, m.median(), m.floor(), m.ratio());
+        double ort = Stopwatch.median(ortTimes);
+        double megapixels = (double) imageSize * imageSize / 1e6;
+        return String.format("overlap-tile %dx%d image (%s, input tile %d, output tile %d, %d tiles): %.3f s; forward "
+                + "floor x tiles = %.3f s; ratio %.2f (median over rounds of the round's time / floor)%n"
+                + "overlap-tile engines on the same image and tiles: unet4j %.3f s (%.2f MP/s), ONNX Runtime %.3f s "
+                + "(%.2f MP/s): unet4j/ONNX Runtime time %.2f; largest difference between their maps %.2g",
+                imageSize, imageSize, label, tile, model.outputTile(), tiles, m.median(), m.floor(), m.ratio(),
+                m.median(), megapixels / m.median(), ort, megapixels / ort, m.median() / ort, difference);
+    }
+
+    private static double largestDifference(float[][] a, float[][] b) {
+        double max = 0;
+        for (int c = 0; c < a.length; c++) {
+            for (int i = 0; i < a[c].length; i++) {
+                max = Math.max(max, Math.abs(a[c][i] - b[c][i]));
+            }
+        }
+        return max;
     }
 }

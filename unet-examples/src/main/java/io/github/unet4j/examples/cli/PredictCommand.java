@@ -9,6 +9,7 @@ import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.Watershed;
 import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.infer.UNetTileModel;
+import io.github.unet4j.examples.onnx.OrtTileModel;
 import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.core.infer.ChannelNormalization;
@@ -45,6 +46,9 @@ public final class PredictCommand implements Callable<Integer> {
     /** Probability map formats. */
     enum Format { PNG, TIFF }
 
+    /** What runs the network on each tile. */
+    enum Engine { UNET4J, ONNXRUNTIME }
+
     @picocli.CommandLine.Mixin
     PrecisionOption precision = new PrecisionOption("fp32");
 
@@ -62,6 +66,11 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--batch", description = "Tiles per forward pass (default: ${DEFAULT-VALUE}).")
     int batch = 2;
+
+    @Option(names = "--engine", description = "unet4j (its own forward on ND4J and oneDNN) or onnxruntime (the "
+            + "network exported to ONNX and run by ONNX Runtime on the CPU); the same overlap-tile code either way "
+            + "(default: ${DEFAULT-VALUE}).")
+    Engine engine = Engine.UNET4J;
 
     @Option(names = "--tta", description = "Average over the 8 flips and quarter turns (8x slower).")
     boolean tta;
@@ -85,7 +94,10 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        precision.apply();
+        if (precision.apply() != io.github.unet4j.core.ops.Precision.FP32 && engine == Engine.ONNXRUNTIME) {
+            throw new IllegalArgumentException("--precision bf16: the onnxruntime engine runs float32 only; leave "
+                    + "--precision out or use --engine unet4j");
+        }
         Checkpoint ck = Checkpoint.load(checkpoint);
         UNet net = ck.toNetwork(DataType.FLOAT);
         ChannelNormalization norm = ChannelNormalization.fromMetadata(ck.metadata());
@@ -121,9 +133,23 @@ public final class PredictCommand implements Callable<Integer> {
         Path dir = AtomicFiles.outputFolder(out);
         PredictionFiles files = new PredictionFiles(dir, coding, format == Format.TIFF, watershed
                 ? new Watershed.Config(0.5, 0.9, minSize) : null);
-        LOG.info("backend: {}", NativeBackend.describe());
-        TileModel model = UNetTileModel.of(net, inputTile);
-        OverlapTile tiler = new OverlapTile(tta ? new Dihedral(model) : model, batch);
+        LOG.info("engine: {}", engine == Engine.ONNXRUNTIME ? "ONNX Runtime (CPU)" : NativeBackend.describe());
+        TileModel model = engine == Engine.ONNXRUNTIME ? new OrtTileModel(net, inputTile, 0)
+                : UNetTileModel.of(net, inputTile);
+        try {
+            segment(images, norm, coding, files, tta ? new Dihedral(model) : model);
+        } finally {
+            if (model instanceof OrtTileModel ort) {
+                ort.close();
+            }
+        }
+        LOG.info("wrote {} probability maps and labels ({}) to {}", images.images().size(), coding, dir);
+        return 0;
+    }
+
+    private void segment(InputImages images, ChannelNormalization norm, LabelCoding coding, PredictionFiles files,
+            TileModel model) throws IOException {
+        OverlapTile tiler = new OverlapTile(model, batch);
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         for (int i = 0; i < images.images().size(); i++) {
@@ -137,8 +163,6 @@ public final class PredictCommand implements Callable<Integer> {
                     Progress.clock(el / (i + 1) * (images.images().size() - i - 1)));
             err.flush();
         }
-        LOG.info("wrote {} probability maps and labels ({}) to {}", images.images().size(), coding, dir);
-        return 0;
     }
 
     /**

@@ -75,6 +75,29 @@ class ExportCliTest {
         }
     }
 
+    @Test
+    void predictWithOnnxRuntimeGivesUnet4jsMaps() throws IOException {
+        Map<String, float[]> maps = new LinkedHashMap<>();
+        for (String engine : new String[] {"unet4j", "onnxruntime"}) {
+            Path pred = dir.resolve("pred-" + engine);
+            CommandRun r = CommandRun.of("predict", "--checkpoint", model.toString(), "--input",
+                    data.resolve("train/image").toString(), "--out", pred.toString(), "--format", "tiff", "--engine",
+                    engine, "--tile", "42");
+            assertEquals(0, r.code(), r.err());
+            maps.put(engine, io.github.unet4j.train.io.ImageIo.read(pred.resolve("probabilities/01.tif")).pixels());
+        }
+        float[] a = maps.get("unet4j");
+        float[] b = maps.get("onnxruntime");
+        assertEquals(40 * 40, a.length);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        assertTrue(max <= 1e-5, "largest difference " + max);
+        assertTrue(java.util.stream.IntStream.range(0, a.length).mapToDouble(i -> a[i]).distinct().count() > 100,
+                "a map, not a constant");
+    }
+
     private Path exportPackage(String fileName) {
         Path zip = dir.resolve(fileName);
         CommandRun r = CommandRun.of("export", "--checkpoint", model.toString(), "--format", "bioimageio", "--out",
