@@ -4,7 +4,7 @@ import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.UNetTileModel;
-import io.github.unet4j.examples.onnx.OrtTileModel;
+import io.github.unet4j.core.infer.TilePlan;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -43,18 +43,31 @@ final class OverlapTileBench {
         List<ConvFloor.Site> sites = ConvFloor.sites(net, new long[] {batch, config.inChannels(), tile, tile});
         double[] times = new double[rounds];
         double[] ortTimes = new double[rounds];
+        double[] chosenTimes = new double[rounds];
+        double[] chosenOrtTimes = new double[rounds];
         FloorRounds floors = new FloorRounds(ConvFloor.Passes.FORWARD, sites.size(), rounds, repeats); // inference: no backward
+        // The tile predict chooses without --tile (no memory limit here: the bench measures the work).
+        TilePlan chosen = TilePlan.choose(config, tile, imageSize, imageSize, batch, (t, b) -> 0, Long.MAX_VALUE);
         double difference;
-        try (OrtTileModel ortModel = new OrtTileModel(net, tile, 0)) {
-            OverlapTile ortTiler = new OverlapTile(ortModel, batch);
-            difference = largestDifference(tiler.predict(channels, imageSize, imageSize),
-                    ortTiler.predict(channels, imageSize, imageSize));
+        double chosenDifference;
+        try (TileModels unet = new TileModels(net, false, false); TileModels ort = new TileModels(net, true, false)) {
+            OverlapTile ortTiler = new OverlapTile(ort.get(tile), batch);
+            OverlapTile chosenTiler = new OverlapTile(unet.get(chosen.tile()), batch);
+            OverlapTile chosenOrtTiler = new OverlapTile(ort.get(chosen.tile()), batch);
+            float[][] reference = tiler.predict(channels, imageSize, imageSize);
+            difference = largestDifference(reference, ortTiler.predict(channels, imageSize, imageSize));
+            chosenDifference = Math.max(largestDifference(reference, chosenTiler.predict(channels, imageSize,
+                    imageSize)), largestDifference(reference, chosenOrtTiler.predict(channels, imageSize, imageSize)));
             for (int r = 0; r < rounds; r++) {
                 BenchCommand.progress(err, "  overlap-tile " + imageSize + "x" + imageSize + ", " + tiles
-                        + " tiles, round " + (r + 1) + " of " + rounds + ": segmenting with unet4j, with ONNX Runtime, "
-                        + "the " + sites.size() + " convolutions alone");
+                        + " tiles, round " + (r + 1) + " of " + rounds + ": segmenting with unet4j and with ONNX "
+                        + "Runtime, with tile " + tile + " and " + chosen.tile() + ", the " + sites.size()
+                        + " convolutions alone");
                 times[r] = Stopwatch.median(1, repeats, () -> tiler.predict(channels, imageSize, imageSize));
                 ortTimes[r] = Stopwatch.median(1, repeats, () -> ortTiler.predict(channels, imageSize, imageSize));
+                chosenTimes[r] = Stopwatch.median(1, repeats, () -> chosenTiler.predict(channels, imageSize, imageSize));
+                chosenOrtTimes[r] = Stopwatch.median(1, repeats, () -> chosenOrtTiler.predict(channels, imageSize,
+                        imageSize));
                 floors.time(sites, r, () -> { });
             }
         }
@@ -64,14 +77,23 @@ final class OverlapTileBench {
             floor[r] = floor[r] / batch * tiles;
         }
         BenchReport.Measured m = new BenchReport.Measured(times, floor);
-        double ort = Stopwatch.median(ortTimes);
-        double megapixels = (double) imageSize * imageSize / 1e6;
+        double ortTime = Stopwatch.median(ortTimes);
+        double chosenTime = Stopwatch.median(chosenTimes);
+        double chosenOrt = Stopwatch.median(chosenOrtTimes);
+        double mp = (double) imageSize * imageSize / 1e6;
         return String.format("overlap-tile %dx%d image (%s, input tile %d, output tile %d, %d tiles): %.3f s; forward "
                 + "floor x tiles = %.3f s; ratio %.2f (median over rounds of the round's time / floor)%n"
-                + "overlap-tile engines on the same image and tiles: unet4j %.3f s (%.2f MP/s), ONNX Runtime %.3f s "
-                + "(%.2f MP/s): unet4j/ONNX Runtime time %.2f; largest difference between their maps %.2g",
+                + "overlap-tile engines, tile %d (%d tiles, %.2f M input pixels): unet4j %.3f s (%.3g MP/s), ONNX "
+                + "Runtime %.3f s (%.3g MP/s), unet4j/ONNX Runtime time %.2f; largest difference between their maps "
+                + "%.2g%n"
+                + "overlap-tile engines, tile %d as predict chooses it (%d tile(s), %.2f M input pixels): unet4j "
+                + "%.3f s (%.3g MP/s, %.2fx the tile-%d speed), ONNX Runtime %.3f s (%.3g MP/s, %.2fx); largest "
+                + "difference from the tile-%d maps %.2g",
                 imageSize, imageSize, label, tile, model.outputTile(), tiles, m.median(), m.floor(), m.ratio(),
-                m.median(), megapixels / m.median(), ort, megapixels / ort, m.median() / ort, difference);
+                tile, tiles, (double) tiles * tile * tile / 1e6, m.median(), mp / m.median(), ortTime, mp / ortTime,
+                m.median() / ortTime, difference,
+                chosen.tile(), chosen.tiles(), chosen.inputPixels() / 1e6, chosenTime, mp / chosenTime,
+                m.median() / chosenTime, tile, chosenOrt, mp / chosenOrt, ortTime / chosenOrt, tile, chosenDifference);
     }
 
     private static double largestDifference(float[][] a, float[][] b) {

@@ -3,13 +3,15 @@ package io.github.unet4j.examples.cli;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.train.data.LabelCoding;
 import io.github.unet4j.core.infer.Dihedral;
 import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.Watershed;
 import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.infer.UNetTileModel;
-import io.github.unet4j.examples.onnx.OrtTileModel;
+import io.github.unet4j.core.infer.TilePlan;
+import io.github.unet4j.core.runtime.MemoryBudget;
 import io.github.unet4j.core.runtime.NativeBackend;
 import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.core.infer.ChannelNormalization;
@@ -61,7 +63,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "isbi", "test");
 
-    @Option(names = "--tile", description = "Input tile size (default: the training tile from the checkpoint).")
+    @Option(names = "--tile", description = "Input tile size (default: chosen per image, see --tile-memory; the "
+            + "maps are the same with every tile of a VALID network).")
     Integer tile;
 
     @Option(names = "--batch", description = "Tiles per forward pass (default: ${DEFAULT-VALUE}).")
@@ -71,6 +74,11 @@ public final class PredictCommand implements Callable<Integer> {
             + "network exported to ONNX and run by ONNX Runtime on the CPU); the same overlap-tile code either way "
             + "(default: ${DEFAULT-VALUE}).")
     Engine engine = Engine.UNET4J;
+
+    @Option(names = "--tile-memory", description = "Without --tile, the tile is chosen per image for the least "
+            + "work (the fewest input pixels; one tile covering the image where it fits) within this many MiB for a "
+            + "batch of tiles (default: the free memory).")
+    Long tileMemory;
 
     @Option(names = "--tta", description = "Average over the 8 flips and quarter turns (8x slower).")
     boolean tta;
@@ -120,41 +128,67 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < images.images().size(); i++) { // every image before anything is written
             normalized(norm, images.images().get(i), images.sources().get(i), true);
         }
-        int largest = images.images().stream().mapToInt(g -> Math.max(g.width(), g.height())).max().orElse(1);
-        int covering = net.config().inputSizeForOutput(largest);
-        if (net.config().padding() == Padding.VALID && inputTile > covering) {
-            // With valid convolutions each output pixel sees only its own window of the mirrored
-            // image, so a smaller tile gives the same maps; a far larger one only costs time.
-            LOG.info("tile {} is larger than the images need; segmenting with {} (the same result)", inputTile,
-                    covering);
-            inputTile = covering;
-        }
-        TileMemory.check(tile != null ? "--tile" : "the checkpoint's tile", net, inputTile, batch, Mode.INFER, 0);
+        int[] tiles = tiles(net, inputTile, images);
         Path dir = AtomicFiles.outputFolder(out);
         PredictionFiles files = new PredictionFiles(dir, coding, format == Format.TIFF, watershed
                 ? new Watershed.Config(0.5, 0.9, minSize) : null);
         LOG.info("engine: {}", engine == Engine.ONNXRUNTIME ? "ONNX Runtime (CPU)" : NativeBackend.describe());
-        TileModel model = engine == Engine.ONNXRUNTIME ? new OrtTileModel(net, inputTile, 0)
-                : UNetTileModel.of(net, inputTile);
-        try {
-            segment(images, norm, coding, files, tta ? new Dihedral(model) : model);
-        } finally {
-            if (model instanceof OrtTileModel ort) {
-                ort.close();
-            }
+        try (TileModels models = new TileModels(net, engine == Engine.ONNXRUNTIME, tta)) {
+            segment(images, tiles, norm, coding, files, models);
         }
         LOG.info("wrote {} probability maps and labels ({}) to {}", images.images().size(), coding, dir);
         return 0;
     }
 
-    private void segment(InputImages images, ChannelNormalization norm, LabelCoding coding, PredictionFiles files,
-            TileModel model) throws IOException {
-        OverlapTile tiler = new OverlapTile(model, batch);
+    /**
+     * The tile for each image: --tile if given (the covering tile where it is larger than the
+     * images need), else the one of least work within the memory budget ({@link TilePlan}); every
+     * tile's memory checked before anything is written.
+     */
+    private int[] tiles(UNet net, int trainingTile, InputImages images) {
+        UNetConfig config = net.config();
+        long budget = tileMemory != null ? tileMemory * (1L << 20) : MemoryBudget.availableBytes();
+        if (tileMemory != null) {
+            OptionChecks.atLeast("--tile-memory", tileMemory, 1);
+        }
+        int[] tiles = new int[images.images().size()];
+        java.util.Set<Integer> checked = new java.util.HashSet<>();
+        for (int i = 0; i < tiles.length; i++) {
+            ImageChannels g = images.images().get(i);
+            int covering = config.inputSizeForOutput(Math.max(g.width(), g.height()));
+            if (tile != null) {
+                // With valid convolutions each output pixel sees only its own window of the mirrored
+                // image, so a smaller tile gives the same maps; a far larger one only costs time.
+                tiles[i] = config.padding() == Padding.VALID ? Math.min(tile, covering) : tile;
+            } else {
+                TilePlan plan = TilePlan.choose(config, trainingTile, g.width(), g.height(), batch,
+                        (t, b) -> net.peakBytes(new long[] {b, config.inChannels(), t, t}, Mode.INFER), budget);
+                TilePlan training = TilePlan.of(config, trainingTile, g.width(), g.height());
+                LOG.info("{}: tile {} ({} tile(s), {} M input pixels; the training tile {}: {} tile(s), {} M)",
+                        images.names().get(i), plan.tile(), plan.tiles(), String.format("%.2f", plan.inputPixels() / 1e6),
+                        trainingTile, training.tiles(), String.format("%.2f", training.inputPixels() / 1e6));
+                tiles[i] = plan.tile();
+            }
+            if (checked.add(tiles[i])) {
+                if (tileMemory != null) {
+                    TileMemory.check(tile != null ? "--tile" : "--tile-memory", net, tiles[i], batch, Mode.INFER, 0,
+                            budget, "--tile-memory " + tileMemory);
+                } else {
+                    TileMemory.check(tile != null ? "--tile" : "the chosen tile", net, tiles[i], batch, Mode.INFER, 0);
+                }
+            }
+        }
+        return tiles;
+    }
+
+    private void segment(InputImages images, int[] tiles, ChannelNormalization norm, LabelCoding coding,
+            PredictionFiles files, TileModels models) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         for (int i = 0; i < images.images().size(); i++) {
             ImageChannels g = images.images().get(i);
             String name = images.names().get(i);
+            OverlapTile tiler = new OverlapTile(models.get(tiles[i]), batch);
             float[][] p = tiler.predict(normalized(norm, g, images.sources().get(i), false), g.width(), g.height());
             long found = files.write(name, g, p, i == 0);
             double el = (System.nanoTime() - t0) / 1e9;

@@ -30,6 +30,8 @@ public final class OrtModel implements AutoCloseable {
                 options.setIntraOpNumThreads(threads);
             }
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Its threads would otherwise spin after each run and slow ND4J's in the same process.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = env.createSession(model, options);
             input = session.getInputNames().iterator().next();
         } catch (OrtException e) {

@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.onnx;
 
 import io.github.unet4j.core.UNet;
+import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.onnx.OnnxExport;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ONNX Runtime session, so overlap-tile inference is the same code as with unet4j's own
  * forward ({@code UNetTileModel}), only the engine differs.
  */
-public final class OrtTileModel implements TileModel, AutoCloseable {
+public final class OrtTileModel implements TileModel {
     private final OrtModel session;
     private final int inputTile;
     private final int outputTile;
@@ -20,17 +21,27 @@ public final class OrtTileModel implements TileModel, AutoCloseable {
     private final int inChannels;
 
     /**
-     * @param network   the network (its current weights are exported)
+     * @param session   the network in ONNX Runtime ({@link #session}); shared, not closed here
+     * @param config    the network's configuration
      * @param inputTile a valid input size
-     * @param threads   ONNX Runtime's intra-op threads (0: one per core)
      */
-    public OrtTileModel(UNet network, int inputTile, int threads) {
-        this.session = new OrtModel(OnnxExport.toBytes(network, OnnxExport.Options.defaults().withSoftmax(true)
-                .withBatchNorm(OnnxExport.BatchNorm.FOLDED)), threads);
+    public OrtTileModel(OrtModel session, UNetConfig config, int inputTile) {
+        this.session = session;
         this.inputTile = inputTile;
-        this.outputTile = network.config().outputSize(inputTile);
-        this.classes = network.config().classes();
-        this.inChannels = network.config().inChannels();
+        this.outputTile = config.outputSize(inputTile);
+        this.classes = config.classes();
+        this.inChannels = config.inChannels();
+    }
+
+    /**
+     * @param network the network (its current weights are exported)
+     * @param threads ONNX Runtime's intra-op threads (0: one per core)
+     * @return a session running the network with a softmax head and batch norm folded; it takes
+     *         every valid tile size
+     */
+    public static OrtModel session(UNet network, int threads) {
+        return new OrtModel(OnnxExport.toBytes(network, OnnxExport.Options.defaults().withSoftmax(true)
+                .withBatchNorm(OnnxExport.BatchNorm.FOLDED)), threads);
     }
 
     @Override
@@ -66,10 +77,5 @@ public final class OrtTileModel implements TileModel, AutoCloseable {
         }
         return p.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(crop, crop + outputTile),
                 NDArrayIndex.interval(crop, crop + outputTile)).dup();
-    }
-
-    @Override
-    public void close() {
-        session.close();
     }
 }

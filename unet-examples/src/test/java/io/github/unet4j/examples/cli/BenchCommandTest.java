@@ -41,11 +41,18 @@ class BenchCommandTest {
         // 92 -> 52: a 60x60 image needs 2x2 tiles.
         assertTrue(o.contains("overlap-tile 60x60 image") && o.contains("4 tiles"), o);
         assertTrue(o.contains("ratio") && o.contains("(median over rounds of the round's time / floor)"), o);
-        java.util.regex.Matcher engines = java.util.regex.Pattern.compile("overlap-tile engines on the same image and "
-                + "tiles: unet4j [0-9.]+ s \\([0-9.]+ MP/s\\), ONNX Runtime [0-9.]+ s \\([0-9.]+ MP/s\\): unet4j/ONNX "
-                + "Runtime time [0-9.]+; largest difference between their maps ([0-9.e-]+)").matcher(o);
+        java.util.regex.Matcher engines = java.util.regex.Pattern.compile("overlap-tile engines, tile 92 \\(4 tiles, "
+                + "[0-9.]+ M input pixels\\): unet4j [0-9.]+ s \\([0-9.e-]+ MP/s\\), ONNX Runtime [0-9.]+ s \\([0-9.e-]+ "
+                + "MP/s\\), unet4j/ONNX Runtime time [0-9.]+; largest difference between their maps ([0-9.e-]+)")
+                .matcher(o);
         assertTrue(engines.find(), o);
         assertTrue(Double.parseDouble(engines.group(1)) < 1e-5, "the engines' maps differ by " + engines.group(1));
+        // 60 pixels need an output of 60: tile 100 (depth 3: 100 -> 60), one tile.
+        java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("overlap-tile engines, tile 100 as predict "
+                + "chooses it \\(1 tile\\(s\\), 0.01 M input pixels\\).*largest difference from the tile-92 maps "
+                + "([0-9.e-]+)").matcher(o);
+        assertTrue(chosen.find(), o);
+        assertTrue(Double.parseDouble(chosen.group(1)) < 1e-5, "the chosen tile's maps differ by " + chosen.group(1));
         // The overlap-tile floor is timed in the main configuration's rounds (2), beside the segmentation.
         assertTrue(r.err().contains("4 tiles, round 2 of 2") && !r.err().contains("4 tiles, round 3"), r.err());
         assertTrue(o.contains("up1.up") && o.contains("deconv2d"), o);
