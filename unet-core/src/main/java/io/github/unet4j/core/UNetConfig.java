@@ -118,6 +118,29 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
     }
 
     /**
+     * Where overlap-tile output windows may start for the maps not to depend on the tile size:
+     * a VALID network's poolings see a grid of {@code 2^(depth-1)} pixels, and a tile whose
+     * window starts off that grid computes its pixels on a shifted grid, a different result
+     * (not rounding). SAME networks depend on the tile borders anyway: 1.
+     *
+     * @return {@code 2^(depth-1)} for VALID padding, 1 for SAME
+     */
+    public int outputAlignment() {
+        return padding == Padding.VALID ? 1 << (depth - 1) : 1;
+    }
+
+    /**
+     * @param outputTile a tile's output size
+     * @return how far apart overlap-tile output windows start: the output size rounded down to
+     *         {@link #outputAlignment()} (the windows then overlap by the remainder), or the
+     *         output size where it is smaller than the alignment
+     */
+    public int tileStride(int outputTile) {
+        int a = outputAlignment();
+        return outputTile >= a ? outputTile - outputTile % a : outputTile;
+    }
+
+    /**
      * The output size along one axis, or -1 if the input size is not valid.
      *
      * @param inputSize H or W of the input

@@ -27,6 +27,11 @@ public final class Dihedral implements TileModel {
     }
 
     @Override
+    public int stride() {
+        return model.stride();
+    }
+
+    @Override
     public int classes() {
         return model.classes();
     }

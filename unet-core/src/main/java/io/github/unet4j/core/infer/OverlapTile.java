@@ -48,10 +48,22 @@ public final class OverlapTile {
         int in = model.inputTile();
         int out = model.outputTile();
         int margin = (in - out) / 2;
+        // Windows start on the model's grid (the stride), so every pixel is computed the same way
+        // whatever the tile size; consecutive windows overlap by out - stride.
+        int stride = model.stride();
+        if (stride < 1 || stride > out) {
+            throw new IllegalArgumentException("OverlapTile: the model's stride " + stride + " must be in 1.." + out);
+        }
         List<int[]> origins = new ArrayList<>();
-        for (int y = 0; y < height; y += out) {
-            for (int x = 0; x < width; x += out) {
+        for (int y = 0;; y += stride) { // until a window reaches the last row
+            for (int x = 0;; x += stride) {
                 origins.add(new int[] {y, x});
+                if (x + out >= width) {
+                    break;
+                }
+            }
+            if (y + out >= height) {
+                break;
             }
         }
         int k = model.classes();

@@ -21,6 +21,14 @@ public interface TileModel {
     int inChannels();
 
     /**
+     * @return how far apart output windows start ({@link io.github.unet4j.core.UNetConfig#tileStride}):
+     *         the output size unless the model's result depends on where a window starts
+     */
+    default int stride() {
+        return outputTile();
+    }
+
+    /**
      * @param tiles {@code [B, inChannels, in, in]}
      * @return {@code [B, classes, out, out]}
      */

@@ -38,7 +38,13 @@ public record TilePlan(int tile, int output, int tilesY, int tilesX) {
      */
     public static TilePlan of(UNetConfig config, int tile, int width, int height) {
         int out = config.outputSize(tile);
-        return new TilePlan(tile, out, (height + out - 1) / out, (width + out - 1) / out);
+        return new TilePlan(tile, out, windows(height, out, config.tileStride(out)),
+                windows(width, out, config.tileStride(out)));
+    }
+
+    /** @return windows of {@code out} every {@code stride} from 0 until one reaches the end, as OverlapTile places them */
+    private static int windows(int size, int out, int stride) {
+        return size <= out ? 1 : 1 + (size - out + stride - 1) / stride;
     }
 
     /**
@@ -57,7 +63,7 @@ public record TilePlan(int tile, int output, int tilesY, int tilesX) {
         if (config.padding() == Padding.SAME) {
             return of(config, fallback, width, height);
         }
-        int covering = config.inputSizeForOutput(Math.max(width, height));
+        int covering = config.inputSizeForOutput(Math.max(width, height)); // one window covers the image
         TilePlan best = null;
         TilePlan smallest = null;
         for (int t = config.validInputSizeAtLeast(1); t > 0 && t <= covering; t = config.validInputSizeAtLeast(t + 1)) {

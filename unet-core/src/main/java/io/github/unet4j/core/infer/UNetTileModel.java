@@ -43,6 +43,12 @@ public final class UNetTileModel implements TileModel {
         return outputTile;
     }
 
+    /** @return the output size rounded down to the poolings' grid ({@link UNetConfig#tileStride}) */
+    @Override
+    public int stride() {
+        return network.config().tileStride(outputTile);
+    }
+
     @Override
     public int classes() {
         return network.config().classes();

@@ -14,36 +14,53 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** The tile choice against brute force, and its maps against the training tile's. */
 class TilePlanTest {
 
-    /** OverlapTile's own covering: output windows from 0 in steps of the output size. */
-    private static long bruteTiles(int width, int height, int out) {
-        long n = 0;
-        for (int y = 0; y < height; y += out) {
-            for (int x = 0; x < width; x += out) {
-                n++;
+    /** Output windows from 0 in steps of the stride until every pixel is inside one. */
+    private static long bruteTiles(int width, int height, int out, int stride) {
+        long across = 0;
+        boolean[] covered = new boolean[width];
+        for (int x = 0; !allTrue(covered); x += stride, across++) {
+            for (int i = x; i < Math.min(width, x + out); i++) {
+                covered[i] = true;
             }
         }
-        return n;
+        long down = 0;
+        covered = new boolean[height];
+        for (int y = 0; !allTrue(covered); y += stride, down++) {
+            for (int i = y; i < Math.min(height, y + out); i++) {
+                covered[i] = true;
+            }
+        }
+        return across * down;
+    }
+
+    private static boolean allTrue(boolean[] b) {
+        for (boolean v : b) {
+            if (!v) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
     void thePlanHasTheFewestInputPixelsOfEveryTileThatFits() {
         Random r = new Random(7);
-        UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(2);
+        UNetConfig config = UNetConfig.paper().withDepth(4).withBaseChannels(2);
         for (int trial = 0; trial < 300; trial++) {
             int w = 1 + r.nextInt(300);
             int h = 1 + r.nextInt(300);
             int batch = 1 + r.nextInt(3);
             long budget = 1000L + r.nextInt(400_000);
             LongBinaryOperator bytes = (t, b) -> t * t * b * 3L; // grows with the tile and the batch
-            TilePlan plan = TilePlan.choose(config, 60, w, h, batch, bytes, budget);
-            assertEquals(bruteTiles(w, h, plan.output()), plan.tiles(), "tiles of " + plan);
+            TilePlan plan = TilePlan.choose(config, 100, w, h, batch, bytes, budget);
+            assertEquals(bruteTiles(w, h, plan.output(), config.tileStride(plan.output())), plan.tiles(), "tiles of " + plan);
             long bestPixels = Long.MAX_VALUE;
             int bestTile = -1;
             for (int t = 1; t <= 2000; t++) {
                 if (!config.isValidInputSize(t)) {
                     continue;
                 }
-                long tiles = bruteTiles(w, h, config.outputSize(t));
+                long tiles = bruteTiles(w, h, config.outputSize(t), config.tileStride(config.outputSize(t)));
                 if (bytes.applyAsLong(t, Math.min(batch, tiles)) > budget) {
                     continue;
                 }
@@ -74,10 +91,15 @@ class TilePlanTest {
                 Long.MAX_VALUE).tile(), "SAME keeps the given tile");
     }
 
+    /**
+     * Depth 4: outputs are 4 more than a multiple of the poolings' grid of 8 (like the paper's 388
+     * of 16), so windows placed output after output would sit on shifted grids.
+     */
     @Test
-    void theChosenTileGivesTheTrainingTilesMaps() {
-        UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(4).withDropout(0);
+    void everyTileGivesTheSameMapsOnThePoolingsGrid() {
+        UNetConfig config = UNetConfig.paper().withDepth(4).withBaseChannels(2).withDropout(0);
         UNet net = new UNet(config, DataType.FLOAT, 5);
+        io.github.unet4j.core.testing.TestTensors.nonZeroBiases(net.parameters(), 2);
         int w = 97;
         int h = 83;
         float[] pixels = new float[w * h];
@@ -85,16 +107,39 @@ class TilePlanTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) r.nextGaussian();
         }
-        TilePlan plan = TilePlan.choose(config, 60, w, h, 2, (t, b) -> 0, Long.MAX_VALUE);
-        assertTrue(plan.tile() > 60 && plan.tiles() < TilePlan.of(config, 60, w, h).tiles(), plan.toString());
-        float[][] training = new OverlapTile(UNetTileModel.of(net, 60), 2).predict(new float[][] {pixels}, w, h);
-        float[][] chosen = new OverlapTile(UNetTileModel.of(net, plan.tile()), 2).predict(new float[][] {pixels}, w, h);
+        float[][] image = {pixels};
+        TilePlan plan = TilePlan.choose(config, 100, w, h, 2, (t, b) -> 0, Long.MAX_VALUE);
+        assertEquals(1, plan.tiles(), plan.toString());
+        float[][] reference = new OverlapTile(UNetTileModel.of(net, plan.tile()), 2).predict(image, w, h);
+        for (int tile : new int[] {100, 116, 132}) {
+            UNetTileModel model = UNetTileModel.of(net, tile);
+            assertEquals(config.outputSize(tile) - 4, model.stride());
+            float[][] maps = new OverlapTile(model, 2).predict(image, w, h);
+            assertTrue(largest(reference, maps) <= 1e-5, "tile " + tile + ": largest difference "
+                    + largest(reference, maps));
+        }
+        // Windows output after output (the stride ignored) land on shifted grids: not rounding.
+        UNetTileModel aligned = UNetTileModel.of(net, 100);
+        TileModel unaligned = new TileModel() {
+            public int inputTile() { return aligned.inputTile(); }
+            public int outputTile() { return aligned.outputTile(); }
+            public int classes() { return aligned.classes(); }
+            public int inChannels() { return aligned.inChannels(); }
+            public org.nd4j.linalg.api.ndarray.INDArray apply(org.nd4j.linalg.api.ndarray.INDArray t) {
+                return aligned.apply(t);
+            }
+        };
+        double shifted = largest(reference, new OverlapTile(unaligned, 2).predict(image, w, h));
+        assertTrue(shifted > 1e-3, "without the grid the maps differ by " + shifted);
+    }
+
+    private static double largest(float[][] a, float[][] b) {
         double max = 0;
-        for (int c = 0; c < training.length; c++) {
-            for (int i = 0; i < training[c].length; i++) {
-                max = Math.max(max, Math.abs(training[c][i] - chosen[c][i]));
+        for (int c = 0; c < a.length; c++) {
+            for (int i = 0; i < a[c].length; i++) {
+                max = Math.max(max, Math.abs(a[c][i] - b[c][i]));
             }
         }
-        assertTrue(max <= 1e-5, "largest difference " + max);
+        return max;
     }
 }

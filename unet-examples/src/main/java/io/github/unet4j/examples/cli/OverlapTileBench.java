@@ -27,8 +27,7 @@ final class OverlapTileBench {
         UNet net = new UNet(config, DataType.FLOAT, BenchSession.SEED);
         UNetTileModel model = UNetTileModel.of(net, tile);
         OverlapTile tiler = new OverlapTile(model, batch);
-        int perSide = (imageSize + model.outputTile() - 1) / model.outputTile();
-        int tiles = perSide * perSide;
+        int tiles = TilePlan.of(config, tile, imageSize, imageSize).tiles();
         float[] pixels = new float[imageSize * imageSize];
         Random random = new Random(BenchSession.SEED);
         for (int i = 0; i < pixels.length; i++) {

@@ -17,6 +17,7 @@ public final class OrtTileModel implements TileModel {
     private final OrtModel session;
     private final int inputTile;
     private final int outputTile;
+    private final int stride;
     private final int classes;
     private final int inChannels;
 
@@ -29,6 +30,7 @@ public final class OrtTileModel implements TileModel {
         this.session = session;
         this.inputTile = inputTile;
         this.outputTile = config.outputSize(inputTile);
+        this.stride = config.tileStride(outputTile);
         this.classes = config.classes();
         this.inChannels = config.inChannels();
     }
@@ -52,6 +54,11 @@ public final class OrtTileModel implements TileModel {
     @Override
     public int outputTile() {
         return outputTile;
+    }
+
+    @Override
+    public int stride() {
+        return stride;
     }
 
     @Override
