@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes a bioimage.io model package (format 0.5): a zip holding {@code rdf.yaml}, the ONNX
- * weights ({@link OnnxExport}, with the softmax head), a test input and the output unet4j
+ * weights ({@link OnnxExport}, with the softmax head, batch norm as nodes), a test input and the output unet4j
  * computes for it, a cover picture and the documentation, each named with its sha256 in the
  * {@code rdf.yaml}. deepImageJ (Fiji), bioimageio.core and other consumers run such packages.
  *
@@ -181,8 +181,9 @@ public final class BioimageioPackage {
         INDArray raw = contents.testInput().castTo(DataType.FLOAT);
         INDArray probabilities = Softmax.probabilities(net.forward(normalized(contents, raw), Mode.INFER));
         Map<String, byte[]> files = new LinkedHashMap<>();
+        // Batch norm as nodes: the initializers are then the state dict, and unet4j reads the package back.
         files.put(WEIGHTS, OnnxExport.toBytes(net, OnnxExport.Options.defaults().withSoftmax(true)
-                .withBatchNorm(OnnxExport.BatchNorm.FOLDED).withMetadata(contents.metadata())));
+                .withMetadata(contents.metadata())));
         files.put(TEST_INPUT, Npy.write(raw));
         files.put(TEST_OUTPUT, Npy.write(probabilities));
         files.put(COVER, cover(raw, probabilities));
@@ -350,7 +351,7 @@ public final class BioimageioPackage {
                 .append(config.inChannels()).append(" input channel(s), ").append(config.classes())
                 .append(" classes, depth ").append(config.depth()).append(", ").append(config.baseChannels())
                 .append(" channels in the first level, ").append(config.padding()).append(" padding, ")
-                .append(config.batchNorm() ? "batch norm (folded into the convolutions), " : "")
+                .append(config.batchNorm() ? "batch norm, " : "")
                 .append(config.upsampling().name().toLowerCase(java.util.Locale.ROOT)).append(" up-sampling, ")
                 .append(c.net().parameterCount()).append(" parameters.\n\n")
                 .append("## Input and output\n\n- Input `raw`: `[batch, ").append(config.inChannels())

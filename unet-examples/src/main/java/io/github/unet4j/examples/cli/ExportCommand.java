@@ -88,7 +88,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter log = spec.commandLine().getErr();
-        ModelFile model = ModelFile.read(checkpoint);
+        ModelFile model = ModelInput.read(checkpoint);
         UNet net = model.toNetwork(DataType.FLOAT);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("unet4j.checkpoint.step", Long.toString(model.step()));

@@ -13,7 +13,7 @@ import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.infer.TilePlan;
 import io.github.unet4j.core.runtime.MemoryBudget;
 import io.github.unet4j.core.runtime.NativeBackend;
-import io.github.unet4j.train.checkpoint.Checkpoint;
+import io.github.unet4j.core.io.ModelFile;
 import io.github.unet4j.core.infer.ChannelNormalization;
 import io.github.unet4j.train.io.ImageChannels;
 import io.github.unet4j.train.listeners.Progress;
@@ -54,7 +54,8 @@ public final class PredictCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PrecisionOption precision = new PrecisionOption("fp32");
 
-    @Option(names = "--checkpoint", description = "Checkpoint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint", description = "Checkpoint, or an .onnx model or bioimage.io package that unet "
+            + "export wrote (default: ${DEFAULT-VALUE}).")
     Path checkpoint = Path.of("runs", "isbi", "model.zip");
 
     @Option(names = "--input", description = "Image folder, image or TIFF stack (default: ${DEFAULT-VALUE}).")
@@ -106,7 +107,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--precision bf16: the onnxruntime engine runs float32 only; leave "
                     + "--precision out or use --engine unet4j");
         }
-        Checkpoint ck = Checkpoint.load(checkpoint);
+        ModelFile ck = ModelInput.read(checkpoint);
         UNet net = ck.toNetwork(DataType.FLOAT);
         ChannelNormalization norm = ChannelNormalization.fromMetadata(ck.metadata());
         OptionChecks.atLeast("--batch", batch, 1);
@@ -203,7 +204,7 @@ public final class PredictCommand implements Callable<Integer> {
      * @return the label coding the checkpoint was trained on (its "labels" metadata; checkpoints
      *         without it are binary, or class ids when they have more than 2 classes)
      */
-    private LabelCoding codingOf(Checkpoint ck, int classes) {
+    private LabelCoding codingOf(ModelFile ck, int classes) {
         String stored = ck.metadata().get("labels");
         LabelCoding c;
         try {

@@ -98,6 +98,25 @@ class ExportCliTest {
                 "a map, not a constant");
     }
 
+    @Test
+    void predictTakesTheOnnxFileAndThePackageLikeTheCheckpoint() throws IOException {
+        Path onnx = dir.resolve("back.onnx");
+        assertEquals(0, CommandRun.of("export", "--checkpoint", model.toString(), "--out", onnx.toString()).code());
+        Path zip = exportPackage("back.bioimageio.zip");
+        Map<String, float[]> maps = new LinkedHashMap<>();
+        for (Path source : new Path[] {model, onnx, zip}) {
+            Path pred = dir.resolve("from-" + source.getFileName());
+            CommandRun r = CommandRun.of("predict", "--checkpoint", source.toString(), "--input",
+                    data.resolve("train/image").toString(), "--out", pred.toString(), "--format", "tiff");
+            assertEquals(0, r.code(), r.err());
+            maps.put(source.getFileName().toString(),
+                    io.github.unet4j.train.io.ImageIo.read(pred.resolve("probabilities/00.tif")).pixels());
+        }
+        // Weights travel as float32, as the checkpoint stores them: the same maps, bit for bit.
+        assertArrayEquals(maps.get("model.zip"), maps.get("back.onnx"));
+        assertArrayEquals(maps.get("model.zip"), maps.get("back.bioimageio.zip"));
+    }
+
     private Path exportPackage(String fileName) {
         Path zip = dir.resolve(fileName);
         CommandRun r = CommandRun.of("export", "--checkpoint", model.toString(), "--format", "bioimageio", "--out",
