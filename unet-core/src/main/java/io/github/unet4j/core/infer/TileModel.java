@@ -1,6 +1,7 @@
 package io.github.unet4j.core.infer;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A per-tile predictor for {@link OverlapTile}: maps a batch of input tiles to per-class maps
@@ -33,4 +34,18 @@ public interface TileModel {
      * @return {@code [B, classes, out, out]}
      */
     INDArray apply(INDArray tiles);
+
+    /**
+     * @param maps       {@code [B, classes, s, s]}, a tile's whole output
+     * @param outputTile the window to keep, {@code <= s}
+     * @return its centre {@code [B, classes, outputTile, outputTile]} (the array itself when it fits)
+     */
+    static INDArray centre(INDArray maps, int outputTile) {
+        long crop = (maps.size(2) - outputTile) / 2;
+        if (crop == 0) {
+            return maps;
+        }
+        return maps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(crop, crop + outputTile),
+                NDArrayIndex.interval(crop, crop + outputTile)).dup();
+    }
 }

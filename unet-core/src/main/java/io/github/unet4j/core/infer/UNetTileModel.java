@@ -6,7 +6,6 @@ import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.ops.Softmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A {@link UNet} as a {@link TileModel}: class probabilities (softmax of the logits) of a tile
@@ -68,11 +67,6 @@ public final class UNetTileModel implements TileModel {
         INDArray logits = network.forward(tiles.castTo(network.dataType()), Mode.INFER);
         INDArray p = Softmax.probabilities(logits);
         BufferPool.release(logits, p);
-        long crop = (p.size(2) - outputTile) / 2;
-        if (crop == 0) {
-            return p;
-        }
-        return p.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(crop, crop + outputTile),
-                NDArrayIndex.interval(crop, crop + outputTile)).dup();
+        return TileModel.centre(p, outputTile);
     }
 }

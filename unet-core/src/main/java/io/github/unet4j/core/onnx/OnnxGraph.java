@@ -69,9 +69,7 @@ final class OnnxGraph {
      * @return the name
      */
     String int64s(String name, long... values) {
-        claim(name);
-        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name)
-                .setDataType(Onnx.TensorProto.DataType.INT64_VALUE).addDims(values.length);
+        Onnx.TensorProto.Builder t = vector(name, Onnx.TensorProto.DataType.INT64_VALUE, values.length);
         for (long v : values) {
             t.addInt64Data(v);
         }
@@ -87,14 +85,18 @@ final class OnnxGraph {
      * @return the name
      */
     String floats(String name, float... values) {
-        claim(name);
-        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name)
-                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE).addDims(values.length);
+        Onnx.TensorProto.Builder t = vector(name, Onnx.TensorProto.DataType.FLOAT_VALUE, values.length);
         for (float v : values) {
             t.addFloatData(v);
         }
         graph.addInitializer(t);
         return name;
+    }
+
+    /** A 1-D tensor of a claimed name, its values still to add. */
+    private Onnx.TensorProto.Builder vector(String name, int dataType, int length) {
+        claim(name);
+        return Onnx.TensorProto.newBuilder().setName(name).setDataType(dataType).addDims(length);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.infer.TileModel;
 import io.github.unet4j.core.onnx.OnnxExport;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A network run by ONNX Runtime as a {@link TileModel}: the network is exported
@@ -77,12 +76,6 @@ public final class OrtTileModel implements TileModel {
      */
     @Override
     public INDArray apply(INDArray tiles) {
-        INDArray p = session.run(tiles);
-        long crop = (p.size(2) - outputTile) / 2;
-        if (crop == 0) {
-            return p;
-        }
-        return p.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(crop, crop + outputTile),
-                NDArrayIndex.interval(crop, crop + outputTile)).dup();
+        return TileModel.centre(session.run(tiles), outputTile);
     }
 }
