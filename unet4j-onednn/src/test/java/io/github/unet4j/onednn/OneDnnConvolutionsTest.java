@@ -183,6 +183,18 @@ class OneDnnConvolutionsTest {
         return a.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT);
     }
 
+    /** The fastest precision is bf16 exactly where the accelerator in use can compute in it. */
+    @Test
+    void theFastestPrecisionIsBf16WhereTheCpuHasIt() {
+        ConvAccelerator fast = Accelerators.conv();
+        assertNotNull(fast, "unet4j-onednn is on this module's class path");
+        assertEquals(fast.unsupported(Precision.BF16) == null ? Precision.BF16 : Precision.FP32,
+                Accelerators.fastest());
+        Accelerators.setPrecision(Accelerators.fastest());
+        assertEquals(Accelerators.fastest(), Accelerators.precision());
+        Accelerators.setPrecision(Precision.FP32);
+    }
+
     /**
      * In bf16, a convolution and an up-convolution, forward and backward, equal ND4J's float32
      * ones on inputs rounded to bfloat16 (sums in float32), and differ from the unrounded ones by

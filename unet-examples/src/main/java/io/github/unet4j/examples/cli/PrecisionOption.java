@@ -1,7 +1,6 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.ops.Accelerators;
-import io.github.unet4j.core.ops.ConvAccelerator;
 import io.github.unet4j.core.ops.Precision;
 import picocli.CommandLine.Option;
 
@@ -27,8 +26,7 @@ public final class PrecisionOption {
     Precision apply() {
         Precision p;
         if ("auto".equalsIgnoreCase(precision)) {
-            ConvAccelerator fast = Accelerators.conv();
-            p = fast != null && fast.unsupported(Precision.BF16) == null ? Precision.BF16 : Precision.FP32;
+            p = Accelerators.fastest();
         } else {
             try {
                 p = Precision.parse(precision);
