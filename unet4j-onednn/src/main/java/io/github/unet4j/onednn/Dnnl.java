@@ -55,10 +55,15 @@ final class Dnnl {
         }
     }
 
-    /** A pointer to {@code address}, for oneDNN's handles. */
+    /**
+     * A pointer to an address, for oneDNN's handles: one per port, re-aimed on each run instead of
+     * a new pointer object per array and call (plans run under OneDnnConvolutions' lock, one call at a
+     * time, as their scratch needs).
+     */
     private static final class At extends Pointer {
-        At(long address) {
-            this.address = address;
+        At at(long where) {
+            this.address = where;
+            return this;
         }
     }
 
@@ -70,6 +75,8 @@ final class Dnnl {
         final dnnl_primitive reorder;
         final dnnl_exec_arg_t reorderArgs;
         final long innerBytes;
+        final At userAt = new At();
+        final At innerAt = new At();
 
         Port(boolean in, dnnl_memory user, dnnl_memory inner, dnnl_primitive reorder, dnnl_exec_arg_t reorderArgs,
                 long innerBytes) {
@@ -125,9 +132,9 @@ final class Dnnl {
             long base = scratch.ensure(scratchBytes);
             for (int i = 0; i < ports.length; i++) {
                 Port p = ports[i];
-                setHandle(p.user, arrays[i]);
+                setHandle(p.user, p.userAt, arrays[i]);
                 if (p.inner != null) {
-                    check(dnnl_memory_set_data_handle(p.inner, new At(base + offsets[i])), "set_data_handle");
+                    check(dnnl_memory_set_data_handle(p.inner, p.innerAt.at(base + offsets[i])), "set_data_handle");
                     if (p.in) {
                         execute(p.reorder, 2, p.reorderArgs);
                     }
@@ -208,10 +215,10 @@ final class Dnnl {
         return pd;
     }
 
-    private static void setHandle(dnnl_memory m, INDArray a) {
+    private static void setHandle(dnnl_memory m, At at, INDArray a) {
         // ND4J gives a view a buffer of its own that starts at its first element (the offset is in the
         // address already: OneDnnConvolutionsTest reads a view at an offset).
-        check(dnnl_memory_set_data_handle(m, new BytePointer(a.data().addressPointer())), "set_data_handle");
+        check(dnnl_memory_set_data_handle(m, at.at(a.data().addressPointer().address())), "set_data_handle");
     }
 
     static boolean plain(INDArray a) {
