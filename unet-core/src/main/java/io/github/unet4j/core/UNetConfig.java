@@ -118,6 +118,23 @@ public record UNetConfig(int inChannels, int classes, int depth, int baseChannel
     }
 
     /**
+     * @return valid input sizes are {@code validInputSizeAtLeast(1) + k * inputSizeStep()}:
+     *         {@code 2^(depth-1)} with either padding (16 for the paper: 188, 204, ..., 572)
+     */
+    public int inputSizeStep() {
+        return 1 << (depth - 1);
+    }
+
+    /**
+     * @return how much smaller the output is than the input along each axis, the same at every
+     *         valid size: 184 for the paper's network (572 to 388), 0 with SAME padding
+     */
+    public int outputShrink() {
+        int min = validInputSizeAtLeast(1);
+        return min - outputSize(min);
+    }
+
+    /**
      * Where overlap-tile output windows may start for the maps not to depend on the tile size:
      * a VALID network's poolings see a grid of {@code 2^(depth-1)} pixels, and a tile whose
      * window starts off that grid computes its pixels on a shifted grid, a different result

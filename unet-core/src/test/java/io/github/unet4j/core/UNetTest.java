@@ -80,6 +80,15 @@ class UNetTest {
         assertEquals(372, p.outputSize(556));
         // Consecutive valid sizes are 2^(depth-1) = 16 apart.
         assertEquals(List.of(556, 572, 588), p.validInputSizes(550, 590));
+        assertEquals(16, p.inputSizeStep());
+        assertEquals(188, p.validInputSizeAtLeast(1));
+        assertEquals(184, p.outputShrink());
+        for (int s : p.validInputSizes(1, 1000)) { // the rule exporters write down: min + k * step, out = in - shrink
+            assertEquals(0, (s - 188) % 16, "size " + s);
+            assertEquals(s - 184, p.outputSize(s));
+        }
+        assertEquals(p.validInputSizes(1, 1000).size(), (1000 - 188) / 16 + 1);
+        assertEquals(0, p.withPadding(Padding.SAME).outputShrink());
         assertEquals(572, p.inputSizeForOutput(388));
         assertEquals(588, p.inputSizeForOutput(389));
         // Near Integer.MAX_VALUE there is no valid size above (the search used to wrap round to 44).

@@ -215,8 +215,8 @@ public final class BioimageioPackage {
         UNetConfig config = c.net().config();
         Description d = c.description();
         int min = config.validInputSizeAtLeast(1);
-        int step = config.padding() == Padding.SAME ? min : 1 << (config.depth() - 1);
-        int offset = config.outputSize(min) - min;
+        int step = config.inputSizeStep();
+        int offset = -config.outputShrink();
         Map<String, Object> rdf = new LinkedHashMap<>();
         rdf.put("format_version", FORMAT_VERSION);
         rdf.put("type", "model");
@@ -344,7 +344,7 @@ public final class BioimageioPackage {
     private static String documentation(Contents c) {
         UNetConfig config = c.net().config();
         int min = config.validInputSizeAtLeast(1);
-        int step = config.padding() == Padding.SAME ? min : 1 << (config.depth() - 1);
+        int step = config.inputSizeStep();
         StringBuilder md = new StringBuilder();
         md.append("# ").append(c.description().name()).append("\n\n").append(c.description().description())
                 .append("\n\n## Network\n\nA U-Net (Ronneberger, Fischer and Brox, MICCAI 2015) trained with unet4j: ")
@@ -360,7 +360,7 @@ public final class BioimageioPackage {
                 .append("- Preprocessing: to float32, then `(raw - mean) / std` per channel with the training data's "
                         + "mean and standard deviation in raw units (in `rdf.yaml`).\n")
                 .append("- Output `probabilities`: `[batch, ").append(config.classes())
-                .append(", y, x]`, softmax over the classes, ").append(min - config.outputSize(min))
+                .append(", y, x]`, softmax over the classes, ").append(config.outputShrink())
                 .append(" pixels smaller than the input along y and x")
                 .append(config.padding() == Padding.VALID ? " (the centre: segment large images by overlapping tiles "
                         + "with mirrored borders, as the paper does).\n" : ".\n")

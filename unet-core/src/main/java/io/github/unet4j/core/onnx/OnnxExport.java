@@ -166,7 +166,8 @@ public final class OnnxExport {
 
     private byte[] translate(UNet net) {
         UNetConfig c = net.config();
-        int step = 1 << (c.depth() - 1);
+        int step = c.inputSizeStep();
+        int shrink = c.outputShrink();
         int a = c.validInputSizeAtLeast(1);
         int b = c.validInputSizeAtLeast(a + 1);
         // Two traces at different sizes per axis: a crop whose border changed with the size
@@ -190,12 +191,12 @@ public final class OnnxExport {
         graph.metadata(CONFIG, config.toString());
         graph.metadata(SIZE_MIN, Integer.toString(a));
         graph.metadata(SIZE_STEP, Integer.toString(step));
-        graph.metadata(SIZE_OFFSET, Integer.toString(a - c.outputSize(a)));
+        graph.metadata(SIZE_OFFSET, Integer.toString(shrink));
         options.metadata().forEach(graph::metadata);
         graph.doc("U-Net (Ronneberger, Fischer and Brox, MICCAI 2015, doi:10.1007/978-3-319-24574-4_28) exported by"
                 + " unet4j: input [batch, " + c.inChannels() + ", H, W] with H, W = " + a + " + k * " + step
                 + ", output " + (options.softmax() ? "softmax probabilities" : "logits") + " [batch, " + c.classes()
-                + ", H - " + (a - c.outputSize(a)) + ", W - " + (a - c.outputSize(a)) + "]");
+                + ", H - " + shrink + ", W - " + shrink + "]");
         return graph.toBytes(version());
     }
 
@@ -243,28 +244,28 @@ public final class OnnxExport {
                     names.put(norm.output(), foldedConv(conv, (BatchNorm2d) norm.layer(), in[0], out));
                     continue;
                 }
-                names.put(s.output(), conv(conv, in[0], name != null ? name : value(conv.name())));
+                names.put(s.output(), conv(conv, in[0], out(name, conv.name())));
             } else if (layer instanceof BatchNorm2d norm) {
-                names.put(s.output(), batchNorm(norm, in[0], name != null ? name : value(norm.name())));
+                names.put(s.output(), batchNorm(norm, in[0], out(name, norm.name())));
             } else if (layer instanceof ReLU relu) {
-                names.put(s.output(), graph.node("Relu", name != null ? name : value(relu.name()), List.of(in[0])));
+                names.put(s.output(), graph.node("Relu", out(name, relu.name()), List.of(in[0])));
             } else if (layer instanceof MaxPool2d pool) {
-                names.put(s.output(), graph.node("MaxPool", name != null ? name : value(pool.name()), List.of(in[0]),
+                names.put(s.output(), graph.node("MaxPool", out(name, pool.name()), List.of(in[0]),
                         Attribute.ints("kernel_shape", 2, 2), Attribute.ints("strides", 2, 2)));
             } else if (layer instanceof Dropout) {
                 names.put(s.output(), in[0]);
             } else if (layer instanceof ConvTranspose2d up) {
-                names.put(s.output(), upConv(up, in[0], name != null ? name : value(up.name())));
+                names.put(s.output(), upConv(up, in[0], out(name, up.name())));
             } else if (layer instanceof BilinearUpsample2d up) {
                 String scales = graph.floats(up.name() + ".scales", 1, 1, 2, 2);
-                names.put(s.output(), graph.node("Resize", name != null ? name : value(up.name()),
+                names.put(s.output(), graph.node("Resize", out(name, up.name()),
                         List.of(in[0], "", scales), Attribute.text("mode", "linear"),
                         Attribute.text("coordinate_transformation_mode", "half_pixel")));
             } else if (layer instanceof CropAndConcat cat) {
                 names.put(s.output(), cropAndConcat(cat, in, traceA.get(i), traceB.get(i),
-                        name != null ? name : value(cat.name())));
+                        out(name, cat.name())));
             } else if (layer instanceof Add add) {
-                names.put(s.output(), graph.node("Add", name != null ? name : value(add.name()), List.of(in)));
+                names.put(s.output(), graph.node("Add", out(name, add.name()), List.of(in)));
             } else if (layer instanceof Tape nested) {
                 long[][] shapesA = traceA.get(i).inputShapes().toArray(long[][]::new);
                 long[][] shapesB = traceB.get(i).inputShapes().toArray(long[][]::new);
@@ -382,6 +383,11 @@ public final class OnnxExport {
                     graph.int64s(cat.name() + ".axes", 2, 3)));
         }
         return graph.node("Concat", out, List.of(skip, in[1]), Attribute.integer("axis", 1));
+    }
+
+    /** @return {@code fixed} (the graph's output name) if set, else a fresh name after the layer */
+    private String out(String fixed, String layerName) {
+        return fixed != null ? fixed : value(layerName);
     }
 
     /** @return a node output name for a layer, unique in this graph */

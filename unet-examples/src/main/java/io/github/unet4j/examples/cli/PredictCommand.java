@@ -5,11 +5,8 @@ import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.train.data.LabelCoding;
-import io.github.unet4j.core.infer.Dihedral;
 import io.github.unet4j.core.infer.OverlapTile;
 import io.github.unet4j.core.infer.Watershed;
-import io.github.unet4j.core.infer.TileModel;
-import io.github.unet4j.core.infer.UNetTileModel;
 import io.github.unet4j.core.infer.TilePlan;
 import io.github.unet4j.core.runtime.MemoryBudget;
 import io.github.unet4j.core.runtime.NativeBackend;
@@ -154,21 +151,26 @@ public final class PredictCommand implements Callable<Integer> {
         }
         int[] tiles = new int[images.images().size()];
         java.util.Set<Integer> checked = new java.util.HashSet<>();
+        // A folder's images are mostly of one size: one plan per size (each tries every valid tile).
+        java.util.Map<java.util.List<Integer>, Integer> bySize = new java.util.HashMap<>();
         for (int i = 0; i < tiles.length; i++) {
             ImageChannels g = images.images().get(i);
-            int covering = config.inputSizeForOutput(Math.max(g.width(), g.height()));
             if (tile != null) {
                 // With valid convolutions each output pixel sees only its own window of the mirrored
                 // image, so a smaller tile gives the same maps; a far larger one only costs time.
+                int covering = config.inputSizeForOutput(Math.max(g.width(), g.height()));
                 tiles[i] = config.padding() == Padding.VALID ? Math.min(tile, covering) : tile;
             } else {
-                TilePlan plan = TilePlan.choose(config, trainingTile, g.width(), g.height(), batch,
-                        (t, b) -> net.peakBytes(new long[] {b, config.inChannels(), t, t}, Mode.INFER), budget);
-                TilePlan training = TilePlan.of(config, trainingTile, g.width(), g.height());
-                LOG.info("{}: tile {} ({} tile(s), {} M input pixels; the training tile {}: {} tile(s), {} M)",
-                        images.names().get(i), plan.tile(), plan.tiles(), String.format("%.2f", plan.inputPixels() / 1e6),
-                        trainingTile, training.tiles(), String.format("%.2f", training.inputPixels() / 1e6));
-                tiles[i] = plan.tile();
+                tiles[i] = bySize.computeIfAbsent(java.util.List.of(g.width(), g.height()), wh -> {
+                    TilePlan plan = TilePlan.choose(config, trainingTile, g.width(), g.height(), batch,
+                            (t, b) -> net.peakBytes(new long[] {b, config.inChannels(), t, t}, Mode.INFER), budget);
+                    TilePlan training = TilePlan.of(config, trainingTile, g.width(), g.height());
+                    LOG.info("{}x{} images: tile {} ({} tile(s), {} M input pixels; the training tile {}: {} tile(s), "
+                            + "{} M)", g.width(), g.height(), plan.tile(), plan.tiles(),
+                            String.format("%.2f", plan.inputPixels() / 1e6), trainingTile, training.tiles(),
+                            String.format("%.2f", training.inputPixels() / 1e6));
+                    return plan.tile();
+                });
             }
             if (checked.add(tiles[i])) {
                 if (tileMemory != null) {
