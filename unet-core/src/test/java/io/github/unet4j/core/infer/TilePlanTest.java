@@ -118,6 +118,12 @@ class TilePlanTest {
             assertTrue(largest(reference, maps) <= 1e-5, "tile " + tile + ": largest difference "
                     + largest(reference, maps));
         }
+        // With the 8 flips and quarter turns too: every valid size is the same modulo the grid
+        // (depth 4: 92 + 8k), so a flipped tile sits on the same grid whatever its size.
+        float[][] ttaReference = new OverlapTile(new Dihedral(UNetTileModel.of(net, 100)), 2).predict(image, w, h);
+        float[][] ttaLarge = new OverlapTile(new Dihedral(UNetTileModel.of(net, plan.tile())), 2).predict(image, w, h);
+        assertTrue(largest(ttaReference, ttaLarge) <= 1e-5, "TTA: largest difference " + largest(ttaReference,
+                ttaLarge));
         // Windows output after output (the stride ignored) land on shifted grids: not rounding.
         UNetTileModel aligned = UNetTileModel.of(net, 100);
         TileModel unaligned = new TileModel() {
