@@ -15,6 +15,7 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -213,6 +214,27 @@ final class Dnnl {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         check(dnnl_primitive_desc_create(pd, op, (dnnl_primitive_attr) null, engine, hint), what);
         return pd;
+    }
+
+    /**
+     * As {@link #primitiveDesc}, but null where oneDNN has no implementation for the operation
+     * (its Winograd convolutions are limited in shapes).
+     */
+    dnnl_primitive_desc tryPrimitiveDesc(const_dnnl_op_desc_t op, dnnl_primitive_desc hint, String what) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        int status = dnnl_primitive_desc_create(pd, op, (dnnl_primitive_attr) null, engine, hint);
+        if (status == dnnl_unimplemented) {
+            return null;
+        }
+        check(status, what);
+        return pd;
+    }
+
+    /** @return the name of the implementation oneDNN chose, e.g. {@code "jit:avx512_common"} */
+    static String implementation(dnnl_primitive_desc pd) {
+        PointerPointer<BytePointer> name = new PointerPointer<>(1);
+        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "query impl_info_str");
+        return name.get(BytePointer.class, 0).getString();
     }
 
     private static void setHandle(dnnl_memory m, At at, INDArray a) {

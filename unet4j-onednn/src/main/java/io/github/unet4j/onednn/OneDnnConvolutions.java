@@ -4,8 +4,11 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.ops.ConvAccelerator;
+import io.github.unet4j.core.ops.ConvAlgorithm;
 import io.github.unet4j.core.ops.Precision;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
@@ -32,9 +35,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OneDnnConvolutions implements ConvAccelerator {
 
     private final Dnnl dnnl = new Dnnl();
-    private final Map<Key, Convolution> convolutions = new HashMap<>();
+    private final Map<Key, Convolution> convolutions = new LinkedHashMap<>();
     private long calls;
     private volatile Precision precision = Precision.FP32;
+    private volatile ConvAlgorithm algorithm = ConvAlgorithm.DIRECT;
 
     /** Creates oneDNN's CPU engine and stream. */
     public OneDnnConvolutions() {
@@ -43,7 +47,7 @@ public final class OneDnnConvolutions implements ConvAccelerator {
     /** A convolution (stride 1) or the up-convolution (a transposed convolution, kernel = stride). */
     private enum Kind { CONV, DECONV }
 
-    private record Key(Kind kind, Precision precision, long n, long cin, long cout, long h, long w, int k, boolean same, boolean bias) {
+    private record Key(Kind kind, Precision precision, ConvAlgorithm algorithm, long n, long cin, long cout, long h, long w, int k, boolean same, boolean bias) {
         long pad() {
             return same ? (k - 1) / 2 : 0;
         }
@@ -76,6 +80,7 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         Dnnl.Plan forward;
         Dnnl.Plan backwardData;
         Dnnl.Plan backwardWeights;
+        final List<String> implementations = new ArrayList<>();
     }
 
     @Override
@@ -95,12 +100,12 @@ public final class OneDnnConvolutions implements ConvAccelerator {
     }
 
     private Key key(INDArray x, INDArray w, boolean bias, int k, Padding padding) {
-        return new Key(Kind.CONV, precision, x.size(0), x.size(1), w.size(0), x.size(2), x.size(3), k, padding == Padding.SAME,
+        return new Key(Kind.CONV, precision, k == 3 ? algorithm : ConvAlgorithm.DIRECT, x.size(0), x.size(1), w.size(0), x.size(2), x.size(3), k, padding == Padding.SAME,
                 bias);
     }
 
     private Key upKey(INDArray x, INDArray w, boolean bias, int k) {
-        return new Key(Kind.DECONV, precision, x.size(0), x.size(1), w.size(1), x.size(2), x.size(3), k, false, bias);
+        return new Key(Kind.DECONV, precision, ConvAlgorithm.DIRECT, x.size(0), x.size(1), w.size(1), x.size(2), x.size(3), k, false, bias);
     }
 
     private static void requireFloat(String what, INDArray a) {
@@ -203,75 +208,128 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cout(), key.oh(), key.ow());
     }
 
-    private Convolution forwardPlan(Key key) {
+    /** The three operations of a convolution: their descriptors for one algorithm. */
+    private enum Op { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS }
+
+    /**
+     * @return the operation's descriptor in the given algorithm, or null where oneDNN has none
+     *         for it (Winograd's shapes and data types are limited)
+     */
+    private static const_dnnl_op_desc_t opDesc(Key key, Op op, int alg) {
         dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, dnnl_f32, key.cout()) : null;
-        dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
-        dnnl_memory_desc_t src = srcRead(key);
-        dnnl_memory_desc_t wei = weightsRead(key);
-        dnnl_memory_desc_t dst = dst(key, dnnl_format_tag_any);
-        // The training kind: for inference oneDNN 2.5 picked a kernel 30% slower on these shapes.
-        Dnnl.check(key.kind() == Kind.CONV
-                ? dnnl_convolution_forward_desc_init(desc, dnnl_forward_training, dnnl_convolution_direct, src, wei,
-                        bias, dst, key.strides(), key.pads(), key.pads())
-                : dnnl_deconvolution_forward_desc_init(desc, dnnl_forward_training, dnnl_deconvolution_direct, src,
-                        wei, bias, dst, key.strides(), key.pads(), key.pads()), "forward " + key);
+        dnnl_convolution_desc_t d = new dnnl_convolution_desc_t();
+        boolean conv = key.kind() == Kind.CONV;
+        long[] s = key.strides();
+        long[] p = key.pads();
+        int status = switch (op) {
+            // The training kind: for inference oneDNN 2.5 picked a kernel 30% slower on these shapes.
+            case FORWARD -> conv
+                    ? dnnl_convolution_forward_desc_init(d, dnnl_forward_training, alg, srcRead(key), weightsRead(key),
+                            bias, dst(key, dnnl_format_tag_any), s, p, p)
+                    : dnnl_deconvolution_forward_desc_init(d, dnnl_forward_training, alg, srcRead(key),
+                            weightsRead(key), bias, dst(key, dnnl_format_tag_any), s, p, p);
+            case BACKWARD_DATA -> conv
+                    ? dnnl_convolution_backward_data_desc_init(d, alg, src(key, dnnl_format_tag_any), weightsRead(key),
+                            dstRead(key), s, p, p)
+                    : dnnl_deconvolution_backward_data_desc_init(d, alg, src(key, dnnl_format_tag_any),
+                            weightsRead(key), dstRead(key), s, p, p);
+            case BACKWARD_WEIGHTS -> conv
+                    ? dnnl_convolution_backward_weights_desc_init(d, alg, srcRead(key),
+                            weights(key, dnnl_format_tag_any), bias, dstRead(key), s, p, p)
+                    : dnnl_deconvolution_backward_weights_desc_init(d, alg, srcRead(key),
+                            weights(key, dnnl_format_tag_any), bias, dstRead(key), s, p, p);
+        };
+        if (status == dnnl_unimplemented && alg != directKind(key)) {
+            return null;
+        }
+        Dnnl.check(status, op + " " + key);
+        return new const_dnnl_op_desc_t(d);
+    }
+
+    private static int directKind(Key key) {
+        return key.kind() == Kind.CONV ? dnnl_convolution_direct : dnnl_deconvolution_direct;
+    }
+
+    /**
+     * The primitive descriptor of one operation: in Winograd where the key asks for it and oneDNN
+     * has it for the shape, else direct.
+     *
+     * @param hint the forward's descriptor for a backward operation, or null
+     */
+    private dnnl_primitive_desc primitiveDesc(Key key, Op op, dnnl_primitive_desc hint) {
+        String what = op + " " + key;
+        if (key.algorithm() == ConvAlgorithm.WINOGRAD) {
+            const_dnnl_op_desc_t wino = opDesc(key, op, dnnl_convolution_winograd);
+            dnnl_primitive_desc pd = wino == null ? null : dnnl.tryPrimitiveDesc(wino, hint, what);
+            if (pd != null) {
+                return pd;
+            }
+        }
+        return dnnl.primitiveDesc(opDesc(key, op, directKind(key)), hint, what);
+    }
+
+    private Convolution forwardPlan(Key key) {
         Convolution c = new Convolution();
-        c.forwardDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(desc), null, "forward " + key);
+        c.forwardDesc = primitiveDesc(key, Op.FORWARD, null);
+        c.implementations.add(Dnnl.implementation(c.forwardDesc));
         Dnnl.PlanBuilder p = dnnl.plan(c.forwardDesc)
                 .in(DNNL_ARG_SRC, src(key, dnnl_nchw), dnnl_query_src_md)
                 .in(DNNL_ARG_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_weights_md);
         if (key.bias()) {
-            p.in(DNNL_ARG_BIAS, bias, dnnl_query_weights_md, 1);
+            p.in(DNNL_ARG_BIAS, Dnnl.md(dnnl_x, dnnl_f32, key.cout()), dnnl_query_weights_md, 1);
         }
         c.forward = p.out(DNNL_ARG_DST, dst(key, dnnl_nchw), dnnl_query_dst_md).build();
         return c;
     }
 
     private void backwardPlans(Key key, Convolution c) {
-        dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
-        Dnnl.check(key.kind() == Kind.CONV
-                ? dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct, src(key, dnnl_format_tag_any),
-                        weightsRead(key), dstRead(key), key.strides(), key.pads(), key.pads())
-                : dnnl_deconvolution_backward_data_desc_init(data, dnnl_deconvolution_direct,
-                        src(key, dnnl_format_tag_any), weightsRead(key), dstRead(key), key.strides(), key.pads(),
-                        key.pads()), "backward data " + key);
-        dnnl_primitive_desc dataDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(data), c.forwardDesc,
-                "backward data " + key);
+        dnnl_primitive_desc dataDesc = primitiveDesc(key, Op.BACKWARD_DATA, c.forwardDesc);
+        c.implementations.add(Dnnl.implementation(dataDesc));
         c.backwardData = dnnl.plan(dataDesc)
                 .in(DNNL_ARG_DIFF_DST, dst(key, dnnl_nchw), dnnl_query_diff_dst_md)
                 .in(DNNL_ARG_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_weights_md)
                 .out(DNNL_ARG_DIFF_SRC, src(key, dnnl_nchw), dnnl_query_diff_src_md).build();
-        dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, dnnl_f32, key.cout()) : null;
-        dnnl_convolution_desc_t weights = new dnnl_convolution_desc_t();
-        Dnnl.check(key.kind() == Kind.CONV
-                ? dnnl_convolution_backward_weights_desc_init(weights, dnnl_convolution_direct, srcRead(key),
-                        weights(key, dnnl_format_tag_any), bias, dstRead(key), key.strides(), key.pads(), key.pads())
-                : dnnl_deconvolution_backward_weights_desc_init(weights, dnnl_deconvolution_direct, srcRead(key),
-                        weights(key, dnnl_format_tag_any), bias, dstRead(key), key.strides(), key.pads(), key.pads()),
-                "backward weights " + key);
-        dnnl_primitive_desc weightsDesc = dnnl.primitiveDesc(new const_dnnl_op_desc_t(weights), c.forwardDesc,
-                "backward weights " + key);
+        dnnl_primitive_desc weightsDesc = primitiveDesc(key, Op.BACKWARD_WEIGHTS, c.forwardDesc);
+        c.implementations.add(Dnnl.implementation(weightsDesc));
         Dnnl.PlanBuilder p = dnnl.plan(weightsDesc)
                 .in(DNNL_ARG_SRC, src(key, dnnl_nchw), dnnl_query_src_md)
                 .in(DNNL_ARG_DIFF_DST, dst(key, dnnl_nchw), dnnl_query_diff_dst_md)
                 .out(DNNL_ARG_DIFF_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_diff_weights_md);
         if (key.bias()) {
-            p.out(DNNL_ARG_DIFF_BIAS, bias, dnnl_query_diff_weights_md, 1);
+            p.out(DNNL_ARG_DIFF_BIAS, Dnnl.md(dnnl_x, dnnl_f32, key.cout()), dnnl_query_diff_weights_md, 1);
         }
         c.backwardWeights = p.build();
     }
 
+    /**
+     * @return the oneDNN implementations of the convolutions run so far (forward, then dL/dx and
+     *         dL/dW once a backward ran), e.g. {@code "jit_wino_4x3:avx512_core"}, in the order
+     *         their shapes first ran: for tests that the asked-for algorithm is used
+     */
+    synchronized List<String> implementations() {
+        List<String> all = new ArrayList<>();
+        convolutions.values().forEach(c -> all.addAll(c.implementations));
+        return all;
+    }
+
     @Override
-    public String unsupported(Precision p) {
+    public String unsupported(Precision p, ConvAlgorithm a) {
         if (p == Precision.BF16 && !hasBf16()) {
             return "this CPU has no bfloat16 dot products (avx512_bf16; oneDNN's ISA here: " + isa() + ")";
+        }
+        if (a == ConvAlgorithm.WINOGRAD && p != Precision.FP32) {
+            return "oneDNN's Winograd convolutions compute in float32 only, not " + p.label();
+        }
+        if (a == ConvAlgorithm.WINOGRAD && (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core)
+                != dnnl_cpu_isa_avx512_core) {
+            return "oneDNN has Winograd convolutions on AVX-512 CPUs only (its ISA here: " + isa() + ")";
         }
         return null;
     }
 
     @Override
-    public void setPrecision(Precision p) {
-        String why = unsupported(p);
+    public synchronized void setPrecision(Precision p) {
+        String why = unsupported(p, algorithm);
         if (why != null) {
             throw new IllegalArgumentException("OneDnnConvolutions: precision " + p.label() + ": " + why);
         }
@@ -281,6 +339,20 @@ public final class OneDnnConvolutions implements ConvAccelerator {
     @Override
     public Precision precision() {
         return precision;
+    }
+
+    @Override
+    public synchronized void setAlgorithm(ConvAlgorithm a) {
+        String why = unsupported(precision, a);
+        if (why != null) {
+            throw new IllegalArgumentException("OneDnnConvolutions: algorithm " + a.label() + ": " + why);
+        }
+        algorithm = a;
+    }
+
+    @Override
+    public ConvAlgorithm algorithm() {
+        return algorithm;
     }
 
     /** oneDNN's ISA bits are cumulative: avx512_core_amx includes avx512_core_bf16's. */

@@ -11,6 +11,7 @@ import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.ops.Accelerators;
 import io.github.unet4j.core.ops.ConvAccelerator;
+import io.github.unet4j.core.ops.ConvAlgorithm;
 import io.github.unet4j.core.ops.Precision;
 import io.github.unet4j.core.testing.TestTensors;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class OneDnnConvolutionsTest {
     /** ND4J's conv2d with the op layer's arguments: stride 1, NCHW, weights OIHW. */
     private static INDArray nd4j(INDArray x, INDArray w, INDArray b, int k, Padding padding) {
         long pad = padding == Padding.SAME ? 0 : k - 1;
-        INDArray y = Nd4j.create(DataType.FLOAT, x.size(0), w.size(0), x.size(2) - pad, x.size(3) - pad);
+        INDArray y = Nd4j.create(x.dataType(), x.size(0), w.size(0), x.size(2) - pad, x.size(3) - pad);
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d").addOutputs(y)
                 .addIntegerArguments(k, k, 1, 1, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, 0, 1);
         op = b == null ? op.addInputs(x, w) : op.addInputs(x, w, b);
@@ -79,9 +80,9 @@ class OneDnnConvolutionsTest {
 
     /** ND4J's conv2d_bp: dL/dx, dL/dW and dL/db (if there is a bias). */
     private static INDArray[] nd4jBackward(INDArray x, INDArray w, INDArray b, INDArray g, int k, Padding padding) {
-        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
-        INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
-        INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape());
+        INDArray dx = Nd4j.create(x.dataType(), x.shape());
+        INDArray dw = Nd4j.create(x.dataType(), w.shape());
+        INDArray db = b == null ? null : Nd4j.create(x.dataType(), b.shape());
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp")
                 .addIntegerArguments(k, k, 1, 1, 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, 0, 1);
         op = b == null ? op.addInputs(x, w, g).addOutputs(dx, dw) : op.addInputs(x, w, b, g).addOutputs(dx, dw, db);
@@ -188,7 +189,7 @@ class OneDnnConvolutionsTest {
     void theFastestPrecisionIsBf16WhereTheCpuHasIt() {
         ConvAccelerator fast = Accelerators.conv();
         assertNotNull(fast, "unet4j-onednn is on this module's class path");
-        assertEquals(fast.unsupported(Precision.BF16) == null ? Precision.BF16 : Precision.FP32,
+        assertEquals(fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null ? Precision.BF16 : Precision.FP32,
                 Accelerators.fastest());
         Accelerators.setPrecision(Accelerators.fastest());
         assertEquals(Accelerators.fastest(), Accelerators.precision());
@@ -203,7 +204,7 @@ class OneDnnConvolutionsTest {
     @Test
     void bf16ReadsBfloat16AndSumsInFloat32() {
         OneDnnConvolutions fast = new OneDnnConvolutions();
-        org.junit.jupiter.api.Assumptions.assumeTrue(fast.unsupported(Precision.BF16) == null,
+        org.junit.jupiter.api.Assumptions.assumeTrue(fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null,
                 "no avx512_bf16 here: " + fast.describe());
         fast.setPrecision(Precision.BF16);
         Nd4j.getRandom().setSeed(17);
@@ -279,8 +280,34 @@ class OneDnnConvolutionsTest {
      */
     @Test
     void theNetworksGradientsAreUnchanged() {
+        networkGradientsEqualDoubles(8);
+    }
+
+    /**
+     * The same in Winograd (16 channels at the top: every 3x3 convolution a shape oneDNN's
+     * Winograd takes), within the same tolerance.
+     */
+    @Test
+    void theNetworksGradientsAreUnchangedInWinograd() {
         OneDnnConvolutions found = (OneDnnConvolutions) Accelerators.conv();
-        UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(8);
+        long before = winograds(found);
+        Accelerators.setAlgorithm(ConvAlgorithm.WINOGRAD);
+        try {
+            networkGradientsEqualDoubles(16);
+        } finally {
+            Accelerators.setAlgorithm(ConvAlgorithm.DIRECT);
+        }
+        assertEquals(before + 3 * 2 * (2 + 2 + 1), winograds(found),
+                "the ten 3x3 convolutions ran in Winograd, forward and backward: " + found.implementations());
+    }
+
+    private static long winograds(OneDnnConvolutions fast) {
+        return fast.implementations().stream().filter(i -> i.contains("wino")).count();
+    }
+
+    private static void networkGradientsEqualDoubles(int baseChannels) {
+        OneDnnConvolutions found = (OneDnnConvolutions) Accelerators.conv();
+        UNetConfig config = UNetConfig.paper().withDepth(3).withBaseChannels(baseChannels);
         UNet f = new UNet(config, DataType.FLOAT, 5);
         UNet d = new UNet(config, DataType.DOUBLE, 5);
         TestTensors.nonZeroBiases(d.parameters(), 1);
@@ -305,5 +332,85 @@ class OneDnnConvolutionsTest {
             double e = TestTensors.relativeNormError(f.parameters().get(i).grad(), twice);
             assertTrue(e < 1e-4, d.parameters().get(i).name() + " differs by " + e);
         }
+    }
+
+    /** The largest error relative to the reference's largest magnitude, against a double reference. */
+    private static double error(INDArray fast, INDArray exact) {
+        return relativeMax(fast.castTo(DataType.DOUBLE), exact);
+    }
+
+    private static double[] errors(OneDnnConvolutions fast, Case c, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        int k = c.k();
+        INDArray x = Nd4j.randn(DataType.FLOAT, c.n(), c.cin(), c.size(), c.size());
+        INDArray w = Nd4j.randn(DataType.FLOAT, c.cout(), c.cin(), k, k).muli(Math.sqrt(2.0 / (c.cin() * k * k)));
+        INDArray b = Nd4j.randn(DataType.FLOAT, c.cout()).muli(0.1);
+        long out = c.padding() == Padding.SAME ? c.size() : c.size() - k + 1;
+        INDArray g = Nd4j.randn(DataType.FLOAT, c.n(), c.cout(), out, out);
+        INDArray ey = nd4j(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), k,
+                c.padding());
+        INDArray[] e = nd4jBackward(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE),
+                g.castTo(DataType.DOUBLE), k, c.padding());
+        INDArray y = Nd4j.create(DataType.FLOAT, ey.shape());
+        fast.conv2d(x, w, b, y, k, c.padding());
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+        INDArray db = Nd4j.create(DataType.FLOAT, b.shape());
+        fast.conv2dBackward(x, w, g, dx, dw, db, k, c.padding());
+        return new double[] {error(y, ey), error(dx, e[0]), error(dw, e[1]), error(db, e[2])};
+    }
+
+    /**
+     * Winograd: oneDNN really runs it (its implementation's name says so) for the 3x3
+     * convolutions, direct for the 1x1 head; forward, dL/dx, dL/dW and dL/db stay within the same
+     * float tolerance as direct's against ND4J (1e-5 of their largest magnitude, here against a
+     * double-precision reference), and each forward's error is measurably larger than direct
+     * summation's: the transforms' rounding shows, so Winograd is what ran.
+     */
+    @Test
+    void winogradIsUsedForThe3x3ConvolutionsAndStaysWithinTheFloatTolerance() {
+        OneDnnConvolutions direct = new OneDnnConvolutions();
+        OneDnnConvolutions wino = new OneDnnConvolutions();
+        wino.setAlgorithm(ConvAlgorithm.WINOGRAD);
+        assertEquals(ConvAlgorithm.WINOGRAD, wino.algorithm());
+        java.util.List<Case> cases = java.util.List.of(new Case(1, 16, 32, 18, 3, Padding.VALID, true),
+                new Case(1, 64, 64, 30, 3, Padding.VALID, true), new Case(2, 32, 16, 12, 3, Padding.SAME, true),
+                new Case(1, 128, 64, 22, 3, Padding.VALID, true), new Case(1, 1, 16, 20, 3, Padding.VALID, true));
+        for (Case c : cases) {
+            double[] d = errors(direct, c, 23);
+            double[] w = errors(wino, c, 23);
+            for (int i = 0; i < 4; i++) {
+                assertTrue(w[i] < 1e-5, c + ": Winograd's error in output " + i + " is " + w[i]);
+            }
+            assertTrue(w[0] > 2 * d[0], c + ": Winograd's rounding shows in the forward: " + w[0] + " against "
+                    + d[0] + " direct");
+        }
+        java.util.List<String> used = wino.implementations();
+        assertEquals(3 * cases.size(), used.size(), used.toString());
+        assertTrue(used.stream().allMatch(i -> i.contains("wino")), "every operation in Winograd: " + used);
+        assertTrue(direct.implementations().stream().noneMatch(i -> i.contains("wino")),
+                direct.implementations().toString());
+        errors(wino, new Case(1, 24, 2, 11, 1, Padding.VALID, true), 29);
+        java.util.List<String> head = wino.implementations().subList(used.size(), used.size() + 3);
+        assertTrue(head.stream().noneMatch(i -> i.contains("wino")), "the 1x1 head stays direct: " + head);
+    }
+
+    /** Winograd computes in float32 only: bf16 with it is refused, in either order, with the reason. */
+    @Test
+    void winogradAndBf16AreRefusedTogether() {
+        OneDnnConvolutions fast = new OneDnnConvolutions();
+        org.junit.jupiter.api.Assumptions.assumeTrue(fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null,
+                "no avx512_bf16 here: " + fast.describe());
+        assertTrue(fast.unsupported(Precision.BF16, ConvAlgorithm.WINOGRAD).contains("float32 only"));
+        fast.setAlgorithm(ConvAlgorithm.WINOGRAD);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> fast.setPrecision(Precision.BF16));
+        assertTrue(e.getMessage().contains("precision bf16") && e.getMessage().contains("float32 only"), e.getMessage());
+        fast.setAlgorithm(ConvAlgorithm.DIRECT);
+        fast.setPrecision(Precision.BF16);
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> fast.setAlgorithm(ConvAlgorithm.WINOGRAD));
+        assertTrue(e.getMessage().contains("algorithm winograd") && e.getMessage().contains("not bf16"), e.getMessage());
+        assertEquals(ConvAlgorithm.DIRECT, fast.algorithm());
     }
 }

@@ -42,7 +42,7 @@ public final class Accelerators {
             }
             return;
         }
-        String why = fast.unsupported(precision);
+        String why = fast.unsupported(precision, fast.algorithm());
         if (why != null) {
             throw new IllegalArgumentException("precision " + precision.label() + " is not available: " + why
                     + "; use precision fp32");
@@ -51,16 +51,64 @@ public final class Accelerators {
     }
 
     /**
-     * The fastest precision this process can compute in that trains as well as float32 (the
-     * README's job in bf16 lands within 0.01 pixel error and 0.03 Rand error of fp32): BF16 where
-     * the oneDNN accelerator runs and the CPU has bfloat16 dot products, else FP32. What
-     * {@code unet train --precision auto} chooses.
+     * The fastest precision for direct convolutions that trains as well as float32 (the README's
+     * job in bf16 lands within 0.01 pixel error and 0.03 Rand error of fp32): BF16 where the
+     * oneDNN accelerator runs and the CPU has bfloat16 dot products, else FP32. {@code unet train
+     * --precision auto --conv-algorithm auto} prefers fp32 in Winograd where
+     * {@link #fastestAlgorithm} offers it, and takes this otherwise.
      *
      * @return BF16 or FP32
      */
     public static Precision fastest() {
         ConvAccelerator fast = conv();
-        return fast != null && fast.unsupported(Precision.BF16) == null ? Precision.BF16 : Precision.FP32;
+        return fast != null && fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null ? Precision.BF16 : Precision.FP32;
+    }
+
+    /**
+     * Sets how the 3x3 convolutions are computed, for the whole process. Direct is always
+     * possible: without an accelerator it is ND4J's own.
+     *
+     * @param algorithm DIRECT or WINOGRAD
+     * @throws IllegalArgumentException for WINOGRAD without the oneDNN accelerator or in bf16,
+     *                                  saying which and what to do
+     */
+    public static void setAlgorithm(ConvAlgorithm algorithm) {
+        ConvAccelerator fast = conv();
+        if (fast == null) {
+            if (algorithm != ConvAlgorithm.DIRECT) {
+                throw new IllegalArgumentException("convolution algorithm " + algorithm.label() + " needs the oneDNN "
+                        + "convolutions (io.github.unet4j:unet4j-onednn on the class path, not "
+                        + "-Dunet4j.accelerator=none): use algorithm direct");
+            }
+            return;
+        }
+        String why = fast.unsupported(fast.precision(), algorithm);
+        if (why != null) {
+            throw new IllegalArgumentException("convolution algorithm " + algorithm.label() + " is not available: "
+                    + why + "; use algorithm direct");
+        }
+        fast.setAlgorithm(algorithm);
+    }
+
+    /**
+     * The faster algorithm for the 3x3 convolutions in a precision: Winograd where the oneDNN
+     * accelerator runs and has it for that precision (float32), else direct. On the machine of
+     * docs/performance.md's table fp32 in Winograd trained the paper's network 1.9x faster than
+     * fp32 direct and faster than bf16 direct.
+     *
+     * @param precision the precision the convolutions will compute in
+     * @return WINOGRAD or DIRECT
+     */
+    public static ConvAlgorithm fastestAlgorithm(Precision precision) {
+        ConvAccelerator fast = conv();
+        return fast != null && fast.unsupported(precision, ConvAlgorithm.WINOGRAD) == null ? ConvAlgorithm.WINOGRAD
+                : ConvAlgorithm.DIRECT;
+    }
+
+    /** @return how the 3x3 convolutions are computed now */
+    public static ConvAlgorithm algorithm() {
+        ConvAccelerator fast = conv();
+        return fast == null ? ConvAlgorithm.DIRECT : fast.algorithm();
     }
 
     /** @return what the convolutions compute in now */

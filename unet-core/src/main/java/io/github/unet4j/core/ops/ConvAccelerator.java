@@ -86,19 +86,31 @@ public interface ConvAccelerator {
 
     /**
      * @param precision a precision
-     * @return null if this accelerator can compute in it on this CPU, else why not (one line)
+     * @param algorithm an algorithm for the 3x3 convolutions
+     * @return null if this accelerator can compute in that precision with that algorithm on this
+     *         CPU, else why not (one line)
      */
-    String unsupported(Precision precision);
+    String unsupported(Precision precision, ConvAlgorithm algorithm);
 
     /**
      * Sets what the convolutions compute in from the next call on (see {@link Precision}).
      *
-     * @param precision one that {@link #unsupported} accepts
+     * @param precision one that {@link #unsupported} accepts with the algorithm set
      */
     void setPrecision(Precision precision);
 
     /** @return what the convolutions compute in */
     Precision precision();
+
+    /**
+     * Sets how the 3x3 convolutions are computed from the next call on (see {@link ConvAlgorithm}).
+     *
+     * @param algorithm one that {@link #unsupported} accepts with the precision set
+     */
+    void setAlgorithm(ConvAlgorithm algorithm);
+
+    /** @return how the 3x3 convolutions are computed */
+    ConvAlgorithm algorithm();
 
     /** @return one line for the runtime's description, e.g. "oneDNN 2.5.2 (avx512_core_bf16)" */
     String describe();

@@ -62,13 +62,13 @@ public final class UNetRuntime {
 
     /**
      * @return e.g. {@code "nd4j-native -onednn-avx512 with oneDNN, 2 threads; malloc: ...; bands
-     *         of 4194304 bytes; buffer pooling on; convolutions by oneDNN 2.5.2 (...) in fp32"} (loads
+     *         of 4194304 bytes; buffer pooling on; convolutions by oneDNN 2.5.2 (...) in fp32, direct"} (loads
      *         ND4J and the convolution accelerator)
      */
     public static String describe() {
         io.github.unet4j.core.ops.ConvAccelerator fast = io.github.unet4j.core.ops.Accelerators.conv();
         return NativeBackend.describe() + "; " + NativeMemory.describe() + "; " + bands() + "; buffer pooling "
                 + (BufferPool.pooling() ? "on" : "off") + "; " + (fast == null ? "convolutions by ND4J"
-                : fast.describe() + " in " + fast.precision().label());
+                : fast.describe() + " in " + fast.precision().label() + ", " + fast.algorithm().label());
     }
 }

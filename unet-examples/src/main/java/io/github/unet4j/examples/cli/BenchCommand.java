@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     NetworkOptions network = new NetworkOptions();
 
     @Mixin
-    PrecisionOption precision = new PrecisionOption("fp32");
+    PrecisionOption precision = new PrecisionOption("fp32", "auto");
 
     @Option(names = "--tile", description = "Input tile size of the main configuration (default: ${DEFAULT-VALUE}).")
     int tile = 572;
@@ -126,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        String computed = precision.apply().label();
+        String computed = precision.apply().label() + " (" + precision.algorithm().label() + ")";
         PeerBench peer = pytorch == null ? null : new PeerBench(pytorch);
         String peerVersion = peer == null ? null : peer.check();
         PrintWriter out = spec.commandLine().getOut();
@@ -333,6 +333,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** @return who runs the convolutions: oneDNN directly (which version, ISA, precision) or ND4J */
     private static String convolutions() {
         io.github.unet4j.core.ops.ConvAccelerator fast = io.github.unet4j.core.ops.Accelerators.conv();
-        return fast == null ? "ND4J's ops (no accelerator)" : fast.describe() + " in " + fast.precision().label();
+        return fast == null ? "ND4J's ops (no accelerator)" : fast.describe() + " in " + fast.precision().label() + ", "
+                + fast.algorithm().label();
     }
 }

@@ -49,7 +49,7 @@ public final class PredictCommand implements Callable<Integer> {
     enum Engine { UNET4J, ONNXRUNTIME }
 
     @picocli.CommandLine.Mixin
-    PrecisionOption precision = new PrecisionOption("fp32");
+    PrecisionOption precision = new PrecisionOption("fp32", "auto");
 
     @Option(names = "--checkpoint", description = "Checkpoint, or an .onnx model or bioimage.io package that unet "
             + "export wrote (default: ${DEFAULT-VALUE}).")

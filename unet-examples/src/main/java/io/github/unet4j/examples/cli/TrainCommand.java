@@ -52,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
     NetworkOptions network = NetworkOptions.fast();
 
     @Mixin
-    PrecisionOption precision = new PrecisionOption("auto");
+    PrecisionOption precision = new PrecisionOption("auto", "auto");
 
     @Option(names = "--paper", description = "The paper's network (64 base channels) and 572 tiles; slow on a CPU.")
     boolean paper;
@@ -205,7 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
             LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
         }
         Trainer trainer = recipe.trainer(net, opt, train, held, ckpt, Map.of("trainer", "unet train",
-                "training.precision", computed));
+                "training.precision", computed, "training.conv_algorithm", precision.algorithm().label()));
         // Warnings once the run is known to start; the output folder only once the inputs are good.
         warnings.forEach(w -> warn(err, w));
         Path dir = AtomicFiles.outputFolder(out);

@@ -166,13 +166,23 @@ class BenchCommandTest {
         CommandRun.assertUsageError("--pytorch", "bench", "--pytorch", "/no/such/python", "--depth", "3",
                 "--tile", "60", "--only-main");
         io.github.unet4j.core.ops.ConvAccelerator fast = io.github.unet4j.core.ops.Accelerators.conv();
-        if (fast != null && fast.unsupported(io.github.unet4j.core.ops.Precision.BF16) == null) {
+        if (fast != null && fast.unsupported(io.github.unet4j.core.ops.Precision.BF16,
+                io.github.unet4j.core.ops.ConvAlgorithm.DIRECT) == null) {
             CommandRun b = tinyMainOnly("--precision", "bf16");
-            assertTrue(b.out().contains("convolutions in bf16") && b.out().lines().anyMatch(l -> l.startsWith(
-                    "convolutions: ") && l.endsWith(" in bf16")), b.out());
+            assertTrue(b.out().contains("convolutions in bf16 (direct)") && b.out().lines().anyMatch(l -> l.startsWith(
+                    "convolutions: ") && l.endsWith(" in bf16, direct")), b.out());
+            CommandRun.assertUsageError("--conv-algorithm", "bench", "--precision", "bf16", "--conv-algorithm",
+                    "winograd", "--only-main");
         } else {
             CommandRun.assertUsageError("--precision", "bench", "--precision", "bf16", "--only-main");
         }
+        CommandRun.assertUsageError("--conv-algorithm", "bench", "--conv-algorithm", "fft", "--only-main");
+        String fp32 = io.github.unet4j.core.ops.Accelerators.fastestAlgorithm(io.github.unet4j.core.ops.Precision.FP32)
+                .label();
+        CommandRun d = tinyMainOnly();
+        assertTrue(d.out().contains("convolutions in fp32 (" + fp32 + ")"), "auto picks " + fp32 + ": " + d.out());
+        CommandRun direct = tinyMainOnly("--conv-algorithm", "direct");
+        assertTrue(direct.out().contains("convolutions in fp32 (direct)"), direct.out());
     }
 
     @Test

@@ -25,6 +25,12 @@ class ChannelsCliTest {
         assertEquals(0, r.code(), r.err());
         Checkpoint ck = Checkpoint.load(dir.resolve("run/model.zip"));
         assertEquals(3, ck.config().inChannels(), "--in-channels follows the data");
+        // train's auto: fp32 in Winograd where the oneDNN convolutions have it, else the fastest direct precision.
+        io.github.unet4j.core.ops.ConvAlgorithm auto = io.github.unet4j.core.ops.Accelerators.fastestAlgorithm(
+                io.github.unet4j.core.ops.Precision.FP32);
+        assertEquals(auto.label(), ck.metadata().get("training.conv_algorithm"), ck.metadata().toString());
+        assertEquals(auto == io.github.unet4j.core.ops.ConvAlgorithm.WINOGRAD ? "fp32"
+                : io.github.unet4j.core.ops.Accelerators.fastest().label(), ck.metadata().get("training.precision"));
         ChannelNormalization norm = ChannelNormalization.fromMetadata(ck.metadata());
         assertEquals(3, norm.count());
         // Fitted on the two training images: blue is 90 everywhere, red a gradient 0..248 (39 * 255 / 40).

@@ -26,7 +26,9 @@ record CommandRun(int code, String out, String err) {
         try {
             code = cl.execute(args);
         } finally {
-            // The precision is the process's (train defaults to auto): later tests in this JVM start from fp32.
+            // Precision and algorithm are the process's (train defaults to auto): later tests in this JVM start
+            // from fp32, direct.
+            io.github.unet4j.core.ops.Accelerators.setAlgorithm(io.github.unet4j.core.ops.ConvAlgorithm.DIRECT);
             io.github.unet4j.core.ops.Accelerators.setPrecision(io.github.unet4j.core.ops.Precision.FP32);
         }
         return new CommandRun(code, out.toString(), err.toString());
