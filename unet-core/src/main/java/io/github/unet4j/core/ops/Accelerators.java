@@ -92,9 +92,8 @@ public final class Accelerators {
 
     /**
      * The faster algorithm for the 3x3 convolutions in a precision: Winograd where the oneDNN
-     * accelerator runs and has it for that precision (float32), else direct. On the machine of
-     * docs/performance.md's table fp32 in Winograd trained the paper's network 1.9x faster than
-     * fp32 direct and faster than bf16 direct.
+     * accelerator runs and has it for that precision (float32), else direct (measured against
+     * both in docs/performance.md, "Winograd").
      *
      * @param precision the precision the convolutions will compute in
      * @return WINOGRAD or DIRECT

@@ -13,9 +13,8 @@ public enum ConvAlgorithm {
      * Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray, CVPR 2016) as oneDNN implements
      * it: input, kernel and output tiles are transformed so that each 4x4 tile of outputs takes 36
      * multiplications per channel pair instead of 144. Float32 only (not with
-     * {@link Precision#BF16}); used for the 3x3 convolutions oneDNN's Winograd takes (stride 1,
-     * channel counts it supports: in this network every one but the first), the others stay
-     * direct. Its rounding error is larger than direct summation's (bounded in
+     * {@link Precision#BF16}); used for every 3x3 convolution oneDNN's Winograd takes (in this
+     * network all of them, the one-channel first one included), the others stay direct. Its rounding error is larger than direct summation's (bounded in
      * {@code OneDnnConvolutionsTest} against a double-precision reference), and its transformed
      * tiles need more scratch memory.
      */
