@@ -6,6 +6,7 @@ import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.ops.ConvAccelerator;
 import io.github.unet4j.core.ops.ConvAlgorithm;
 import io.github.unet4j.core.ops.Precision;
+import io.github.unet4j.core.ops.RowBands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * does), and the primitives are created once per shape and kept. Measured against ND4J's
  * ops in docs/performance.md ("The table").
  *
+ * <p>Large operations run over bands of rows ({@link RowBands}, about {@link #DEFAULT_BAND_BYTES}
+ * of input and output each): oneDNN reads and writes the bands in place through strided
+ * descriptors, so its blocked copies and Winograd's transformed tiles are a band's, and the
+ * bands' overlapping input-gradient rows and parameter gradients are added by the reorders
+ * back (oneDNN's sum post-op). All plans share one scratch array for their copies and their
+ * primitives' scratchpads; Winograd runs only where its scratchpad fits a limit (the paper's
+ * bottom levels run direct). Why, in numbers: docs/performance.md ("Memory").
+ *
  * <p>Float32 arrays only (double runs, the gradient checks, stay on ND4J), stride-1 convolutions
  * (VALID or SAME with an odd kernel) and up-convolutions (kernel = stride), contiguous arrays.
  * In {@link Precision#BF16} the reorders into oneDNN's layout also round what a primitive reads
@@ -34,14 +43,58 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class OneDnnConvolutions implements ConvAccelerator {
 
+    /** Default band: input plus output bytes of one band's call (see {@link #bandBytes}). */
+    static final long DEFAULT_BAND_BYTES = 16L << 20;
     private final Dnnl dnnl = new Dnnl();
     private final Map<Key, Convolution> convolutions = new LinkedHashMap<>();
+    private final long bandBytes;
+    private final long winogradScratchBytes;
     private long calls;
+    private long bandCalls;
     private volatile Precision precision = Precision.FP32;
     private volatile ConvAlgorithm algorithm = ConvAlgorithm.DIRECT;
 
-    /** Creates oneDNN's CPU engine and stream. */
+    /**
+     * Creates oneDNN's CPU engine and stream, with bands of {@link #DEFAULT_BAND_BYTES} and
+     * Winograd where its scratchpad is at most 4 bands, or as the system properties
+     * {@code unet4j.onednn.bandBytes} and {@code unet4j.onednn.winogradScratchBytes} say (bytes;
+     * {@code 9223372036854775807} for one call per operation, or Winograd at any size).
+     */
     public OneDnnConvolutions() {
+        this(bytesProperty("unet4j.onednn.bandBytes", DEFAULT_BAND_BYTES));
+    }
+
+    private OneDnnConvolutions(long bandBytes) {
+        this(bandBytes, bytesProperty("unet4j.onednn.winogradScratchBytes", defaultWinogradScratchBytes(bandBytes)));
+    }
+
+    /**
+     * @param bandBytes            input plus output bytes one call of a primitive touches at most
+     *                             (a band is at least one row and 4x the weights);
+     *                             {@code Long.MAX_VALUE} for one call per operation
+     * @param winogradScratchBytes the most scratchpad a Winograd primitive may take; a shape that
+     *                             needs more runs direct
+     */
+    OneDnnConvolutions(long bandBytes, long winogradScratchBytes) {
+        if (bandBytes < 1 || winogradScratchBytes < 0) {
+            throw new IllegalArgumentException("OneDnnConvolutions: band size must be >= 1 byte and the Winograd "
+                    + "scratchpad limit >= 0, got " + bandBytes + " and " + winogradScratchBytes);
+        }
+        this.bandBytes = bandBytes;
+        this.winogradScratchBytes = winogradScratchBytes;
+    }
+
+    private static long bytesProperty(String name, long fallback) {
+        String p = System.getProperty(name);
+        if (p == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(p.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + name + ": '" + p
+                    + "' is not a whole number of bytes (default " + fallback + ")");
+        }
     }
 
     /** A convolution (stride 1) or the up-convolution (a transposed convolution, kernel = stride). */
@@ -64,23 +117,46 @@ public final class OneDnnConvolutions implements ConvAccelerator {
             return kind == Kind.DECONV ? new long[] {k, k} : new long[] {1, 1};
         }
 
-        long[] pads() {
-            return new long[] {pad(), pad()};
-        }
-
         /** ND4J's kernel layout: {@code [outC, inC, k, k]} for a convolution, {@code [inC, outC, k, k]} for the up-convolution. */
         int weightsTag() {
             return kind == Kind.DECONV ? dnnl_iohw : dnnl_oihw;
         }
     }
 
-    /** One shape's three primitives; the backward ones are made at the first backward. */
-    private static final class Convolution {
+    /**
+     * A band of an operation: output rows {@code [outFrom, outTo)} computed from input rows
+     * {@code [inFrom, inTo)} and the zero rows the padding adds above and below; its input
+     * gradient's first {@code shared} rows are also the band before's (k - 1 for a convolution,
+     * none for the up-convolution), so they are added to, and a parameter gradient is added to
+     * unless the band is the first.
+     */
+    private record Band(long outFrom, long outTo, long inFrom, long inTo, long padTop, long padBottom, long shared) {
+        Shape shape() {
+            return new Shape(outTo - outFrom, inTo - inFrom, padTop, padBottom, shared, inFrom == 0);
+        }
+    }
+
+    /** What a band's primitives depend on: bands of one shape share them. */
+    private record Shape(long outRows, long inRows, long padTop, long padBottom, long shared, boolean first) {
+    }
+
+    /** One band shape's three primitives; the backward ones are made at the first backward. */
+    private static final class Plans {
         dnnl_primitive_desc forwardDesc;
         Dnnl.Plan forward;
         Dnnl.Plan backwardData;
         Dnnl.Plan backwardWeights;
         final List<String> implementations = new ArrayList<>();
+    }
+
+    /** One operation: its bands, and the primitives of each band shape. */
+    private static final class Convolution {
+        final List<Band> bands;
+        final Map<Shape, Plans> plans = new LinkedHashMap<>();
+
+        Convolution(List<Band> bands) {
+            this.bands = bands;
+        }
     }
 
     @Override
@@ -129,11 +205,27 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         requireFloat("the output", y);
         Convolution c = convolution(key);
         calls++;
-        if (b != null) {
-            c.forward.run(x, w, b, y);
-        } else {
-            c.forward.run(x, w, y);
+        for (Band band : c.bands) {
+            Plans p = plans(key, c, band);
+            long in = inOffset(key, band);
+            long out = outOffset(key, band);
+            if (b != null) {
+                p.forward.run(new long[] {in, 0, 0, out}, x, w, b, y);
+            } else {
+                p.forward.run(new long[] {in, 0, out}, x, w, y);
+            }
+            bandCalls++;
         }
+    }
+
+    /** @return where a band's input rows start in the input array, in bytes */
+    private static long inOffset(Key key, Band band) {
+        return band.inFrom() * key.w() * Float.BYTES;
+    }
+
+    /** @return where a band's output rows start in the output array, in bytes */
+    private static long outOffset(Key key, Band band) {
+        return band.outFrom() * key.ow() * Float.BYTES;
     }
 
     @Override
@@ -154,15 +246,21 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         requireFloat("dL/dW", dw);
         requireFloat("dL/db", db);
         Convolution c = convolution(key);
-        if (c.backwardData == null) {
-            backwardPlans(key, c);
-        }
         calls++;
-        c.backwardData.run(gradOut, w, dx);
-        if (db != null) {
-            c.backwardWeights.run(x, gradOut, dw, db);
-        } else {
-            c.backwardWeights.run(x, gradOut, dw);
+        for (Band band : c.bands) {
+            Plans p = plans(key, c, band);
+            if (p.backwardData == null) {
+                backwardPlans(key, band.shape(), p);
+            }
+            long in = inOffset(key, band);
+            long out = outOffset(key, band);
+            p.backwardData.run(new long[] {out, 0, in}, gradOut, w, dx);
+            if (db != null) {
+                p.backwardWeights.run(new long[] {in, out, 0, 0}, x, gradOut, dw, db);
+            } else {
+                p.backwardWeights.run(new long[] {in, out, 0}, x, gradOut, dw);
+            }
+            bandCalls++;
         }
     }
 
@@ -171,24 +269,77 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         return calls;
     }
 
+    /** @return how many band calls those made (more than {@link #calls()} where operations were split into bands) */
+    synchronized long bandCalls() {
+        return bandCalls;
+    }
+
     private Convolution convolution(Key key) {
-        return convolutions.computeIfAbsent(key, this::forwardPlan);
+        return convolutions.computeIfAbsent(key, k -> new Convolution(bands(k)));
+    }
+
+    private Plans plans(Key key, Convolution c, Band band) {
+        return c.plans.computeIfAbsent(band.shape(), shape -> forwardPlan(key, shape));
+    }
+
+    /**
+     * The bands of an operation, of about {@link #bandBytes} of input plus output each
+     * ({@link RowBands#of}): what the primitives read and write in oneDNN's layout, and Winograd's
+     * transformed tiles, are a band's, not a whole map's (hundreds of MB at the paper's first level).
+     * A convolution's bands are of output rows, the up-convolution's of input rows (each makes k
+     * output rows and bands do not overlap).
+     */
+    private List<Band> bands(Key key) {
+        long elements = Float.BYTES * key.n();
+        long weightBytes = Float.BYTES * key.cin() * key.cout() * key.k() * key.k();
+        List<Band> bands = new ArrayList<>();
+        if (key.kind() == Kind.DECONV) {
+            long k = key.k();
+            for (RowBands.Band b : RowBands.of(key.h(), elements * (key.cin() * key.w() + k * key.cout() * key.ow()),
+                    weightBytes, bandBytes)) {
+                bands.add(new Band(k * b.from(), k * b.to(), b.from(), b.to(), 0, 0, 0));
+            }
+            return bands;
+        }
+        long p = key.pad();
+        long reach = key.k() - 1 - p; // input rows a band reads below its last output row
+        long previousEnd = 0;
+        for (RowBands.Band b : RowBands.of(key.oh(), elements * (key.cin() * key.w() + key.cout() * key.ow()),
+                weightBytes, bandBytes)) {
+            long inFrom = Math.max(0, b.from() - p);
+            long inTo = Math.min(key.h(), b.to() + reach);
+            bands.add(new Band(b.from(), b.to(), inFrom, inTo, inFrom - (b.from() - p), b.to() + reach - inTo,
+                    Math.max(0, previousEnd - inFrom)));
+            previousEnd = inTo;
+        }
+        return bands;
     }
 
     /*
-     * The arrays as ND4J holds them (a layout tag, float32) and as the primitives take them (tag
-     * any; in bf16 the arrays a primitive reads are bfloat16, the one it writes float32).
+     * The arrays as ND4J holds them (a band of rows of a float32 NCHW array, or the whole kernel
+     * in its layout tag) and as the primitives take them (tag any; in bf16 the arrays a primitive
+     * reads are bfloat16, the one it writes float32).
      */
-    private static dnnl_memory_desc_t src(Key key, int tag) {
-        return Dnnl.md(tag, dnnl_f32, key.n(), key.cin(), key.h(), key.w());
+    private static dnnl_memory_desc_t srcRows(Key key, Shape s) {
+        return Dnnl.rowsOf(new long[] {key.n(), key.cin(), s.inRows(), key.w()},
+                new long[] {key.n(), key.cin(), key.h(), key.w()});
+    }
+
+    private static dnnl_memory_desc_t dstRows(Key key, Shape s) {
+        return Dnnl.rowsOf(new long[] {key.n(), key.cout(), s.outRows(), key.ow()},
+                new long[] {key.n(), key.cout(), key.oh(), key.ow()});
+    }
+
+    private static dnnl_memory_desc_t src(Key key, Shape s, int tag) {
+        return Dnnl.md(tag, dnnl_f32, key.n(), key.cin(), s.inRows(), key.w());
     }
 
     private static dnnl_memory_desc_t weights(Key key, int tag) {
         return Dnnl.md(tag, dnnl_f32, key.cout(), key.cin(), key.k(), key.k());
     }
 
-    private static dnnl_memory_desc_t dst(Key key, int tag) {
-        return Dnnl.md(tag, dnnl_f32, key.n(), key.cout(), key.oh(), key.ow());
+    private static dnnl_memory_desc_t dst(Key key, Shape s, int tag) {
+        return Dnnl.md(tag, dnnl_f32, key.n(), key.cout(), s.outRows(), key.ow());
     }
 
     /** @return the data type of what a primitive reads: float32, or bfloat16 in mixed precision */
@@ -196,16 +347,16 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         return key.precision() == Precision.BF16 ? dnnl_bf16 : dnnl_f32;
     }
 
-    private static dnnl_memory_desc_t srcRead(Key key) {
-        return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cin(), key.h(), key.w());
+    private static dnnl_memory_desc_t srcRead(Key key, Shape s) {
+        return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cin(), s.inRows(), key.w());
     }
 
     private static dnnl_memory_desc_t weightsRead(Key key) {
         return Dnnl.md(dnnl_format_tag_any, read(key), key.cout(), key.cin(), key.k(), key.k());
     }
 
-    private static dnnl_memory_desc_t dstRead(Key key) {
-        return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cout(), key.oh(), key.ow());
+    private static dnnl_memory_desc_t dstRead(Key key, Shape s) {
+        return Dnnl.md(dnnl_format_tag_any, read(key), key.n(), key.cout(), s.outRows(), key.ow());
     }
 
     /** The three operations of a convolution: their descriptors for one algorithm. */
@@ -215,34 +366,35 @@ public final class OneDnnConvolutions implements ConvAccelerator {
      * @return the operation's descriptor in the given algorithm, or null where oneDNN has none
      *         for it (Winograd's shapes and data types are limited)
      */
-    private static const_dnnl_op_desc_t opDesc(Key key, Op op, int alg) {
+    private static const_dnnl_op_desc_t opDesc(Key key, Shape shape, Op op, int alg) {
         dnnl_memory_desc_t bias = key.bias() ? Dnnl.md(dnnl_x, dnnl_f32, key.cout()) : null;
         dnnl_convolution_desc_t d = new dnnl_convolution_desc_t();
         boolean conv = key.kind() == Kind.CONV;
         long[] s = key.strides();
-        long[] p = key.pads();
+        long[] p = {shape.padTop(), key.pad()};
+        long[] q = {shape.padBottom(), key.pad()};
         int status = switch (op) {
             // The training kind: for inference oneDNN 2.5 picked a kernel 30% slower on these shapes.
             case FORWARD -> conv
-                    ? dnnl_convolution_forward_desc_init(d, dnnl_forward_training, alg, srcRead(key), weightsRead(key),
-                            bias, dst(key, dnnl_format_tag_any), s, p, p)
-                    : dnnl_deconvolution_forward_desc_init(d, dnnl_forward_training, alg, srcRead(key),
-                            weightsRead(key), bias, dst(key, dnnl_format_tag_any), s, p, p);
+                    ? dnnl_convolution_forward_desc_init(d, dnnl_forward_training, alg, srcRead(key, shape), weightsRead(key),
+                            bias, dst(key, shape, dnnl_format_tag_any), s, p, q)
+                    : dnnl_deconvolution_forward_desc_init(d, dnnl_forward_training, alg, srcRead(key, shape),
+                            weightsRead(key), bias, dst(key, shape, dnnl_format_tag_any), s, p, q);
             case BACKWARD_DATA -> conv
-                    ? dnnl_convolution_backward_data_desc_init(d, alg, src(key, dnnl_format_tag_any), weightsRead(key),
-                            dstRead(key), s, p, p)
-                    : dnnl_deconvolution_backward_data_desc_init(d, alg, src(key, dnnl_format_tag_any),
-                            weightsRead(key), dstRead(key), s, p, p);
+                    ? dnnl_convolution_backward_data_desc_init(d, alg, src(key, shape, dnnl_format_tag_any), weightsRead(key),
+                            dstRead(key, shape), s, p, q)
+                    : dnnl_deconvolution_backward_data_desc_init(d, alg, src(key, shape, dnnl_format_tag_any),
+                            weightsRead(key), dstRead(key, shape), s, p, q);
             case BACKWARD_WEIGHTS -> conv
-                    ? dnnl_convolution_backward_weights_desc_init(d, alg, srcRead(key),
-                            weights(key, dnnl_format_tag_any), bias, dstRead(key), s, p, p)
-                    : dnnl_deconvolution_backward_weights_desc_init(d, alg, srcRead(key),
-                            weights(key, dnnl_format_tag_any), bias, dstRead(key), s, p, p);
+                    ? dnnl_convolution_backward_weights_desc_init(d, alg, srcRead(key, shape),
+                            weights(key, dnnl_format_tag_any), bias, dstRead(key, shape), s, p, q)
+                    : dnnl_deconvolution_backward_weights_desc_init(d, alg, srcRead(key, shape),
+                            weights(key, dnnl_format_tag_any), bias, dstRead(key, shape), s, p, q);
         };
         if (status == dnnl_unimplemented && alg != directKind(key)) {
             return null;
         }
-        Dnnl.check(status, op + " " + key);
+        Dnnl.check(status, op + " " + key + " " + shape);
         return new const_dnnl_op_desc_t(d);
     }
 
@@ -250,53 +402,76 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         return key.kind() == Kind.CONV ? dnnl_convolution_direct : dnnl_deconvolution_direct;
     }
 
+    /*
+     * The default most scratchpad a Winograd primitive may take, 4 bands: its transformed tiles
+     *         are a band's, but its transformed kernels (4x the kernel, per thread in dL/dW) are
+     *         the whole kernel's, hundreds of MB for the paper's bottom levels (453 MB for dL/dW
+     *         of the 1024-channel convolution), which run direct instead.
+     */
+    private static long defaultWinogradScratchBytes(long bandBytes) {
+        return bandBytes > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * bandBytes;
+    }
+
     /**
      * The primitive descriptor of one operation: in Winograd where the key asks for it and oneDNN
-     * has it for the shape, else direct.
+     * has it for the shape within {@link #winogradScratchBytes}, else direct.
      *
      * @param hint the forward's descriptor for a backward operation, or null
      */
-    private dnnl_primitive_desc primitiveDesc(Key key, Op op, dnnl_primitive_desc hint) {
-        String what = op + " " + key;
-        if (key.algorithm() == ConvAlgorithm.WINOGRAD) {
-            const_dnnl_op_desc_t wino = opDesc(key, op, dnnl_convolution_winograd);
+    private dnnl_primitive_desc primitiveDesc(Key key, Shape shape, Op op, dnnl_primitive_desc hint) {
+        String what = op + " " + key + " " + shape;
+        // oneDNN 2.5's Winograd dL/dx is wrong where a band's top and bottom padding differ from
+        // its left and right (a SAME convolution's bands; bandsOfRowsEqualOneCall finds it): direct there.
+        boolean evenPadding = shape.padTop() == key.pad() && shape.padBottom() == key.pad();
+        if (key.algorithm() == ConvAlgorithm.WINOGRAD && (op != Op.BACKWARD_DATA || evenPadding)) {
+            const_dnnl_op_desc_t wino = opDesc(key, shape, op, dnnl_convolution_winograd);
             dnnl_primitive_desc pd = wino == null ? null : dnnl.tryPrimitiveDesc(wino, hint, what);
-            if (pd != null) {
+            if (pd != null && Dnnl.scratchpadBytes(pd) <= winogradScratchBytes) {
                 return pd;
             }
         }
-        return dnnl.primitiveDesc(opDesc(key, op, directKind(key)), hint, what);
+        return dnnl.primitiveDesc(opDesc(key, shape, op, directKind(key)), hint, what);
     }
 
-    private Convolution forwardPlan(Key key) {
-        Convolution c = new Convolution();
-        c.forwardDesc = primitiveDesc(key, Op.FORWARD, null);
+    private Plans forwardPlan(Key key, Shape shape) {
+        Plans c = new Plans();
+        c.forwardDesc = primitiveDesc(key, shape, Op.FORWARD, null);
         c.implementations.add(Dnnl.implementation(c.forwardDesc));
         Dnnl.PlanBuilder p = dnnl.plan(c.forwardDesc)
-                .in(DNNL_ARG_SRC, src(key, dnnl_nchw), dnnl_query_src_md)
+                .in(DNNL_ARG_SRC, srcRows(key, shape), dnnl_query_src_md)
                 .in(DNNL_ARG_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_weights_md);
         if (key.bias()) {
             p.in(DNNL_ARG_BIAS, Dnnl.md(dnnl_x, dnnl_f32, key.cout()), dnnl_query_weights_md, 1);
         }
-        c.forward = p.out(DNNL_ARG_DST, dst(key, dnnl_nchw), dnnl_query_dst_md).build();
+        c.forward = p.out(DNNL_ARG_DST, dstRows(key, shape), dnnl_query_dst_md).build();
         return c;
     }
 
-    private void backwardPlans(Key key, Convolution c) {
-        dnnl_primitive_desc dataDesc = primitiveDesc(key, Op.BACKWARD_DATA, c.forwardDesc);
+    /**
+     * A band's backward primitives: its input gradient's rows shared with the band before are
+     * added into, and its parameter gradients too unless it is the first band.
+     */
+    private void backwardPlans(Key key, Shape shape, Plans c) {
+        dnnl_primitive_desc dataDesc = primitiveDesc(key, shape, Op.BACKWARD_DATA, c.forwardDesc);
         c.implementations.add(Dnnl.implementation(dataDesc));
         c.backwardData = dnnl.plan(dataDesc)
-                .in(DNNL_ARG_DIFF_DST, dst(key, dnnl_nchw), dnnl_query_diff_dst_md)
+                .in(DNNL_ARG_DIFF_DST, dstRows(key, shape), dnnl_query_diff_dst_md)
                 .in(DNNL_ARG_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_weights_md)
-                .out(DNNL_ARG_DIFF_SRC, src(key, dnnl_nchw), dnnl_query_diff_src_md).build();
-        dnnl_primitive_desc weightsDesc = primitiveDesc(key, Op.BACKWARD_WEIGHTS, c.forwardDesc);
+                .outAddingTop(DNNL_ARG_DIFF_SRC, srcRows(key, shape), dnnl_query_diff_src_md, shape.shared()).build();
+        dnnl_primitive_desc weightsDesc = primitiveDesc(key, shape, Op.BACKWARD_WEIGHTS, c.forwardDesc);
         c.implementations.add(Dnnl.implementation(weightsDesc));
         Dnnl.PlanBuilder p = dnnl.plan(weightsDesc)
-                .in(DNNL_ARG_SRC, src(key, dnnl_nchw), dnnl_query_src_md)
-                .in(DNNL_ARG_DIFF_DST, dst(key, dnnl_nchw), dnnl_query_diff_dst_md)
-                .out(DNNL_ARG_DIFF_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_diff_weights_md);
-        if (key.bias()) {
+                .in(DNNL_ARG_SRC, srcRows(key, shape), dnnl_query_src_md)
+                .in(DNNL_ARG_DIFF_DST, dstRows(key, shape), dnnl_query_diff_dst_md);
+        if (shape.first()) {
+            p.out(DNNL_ARG_DIFF_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_diff_weights_md);
+        } else {
+            p.add(DNNL_ARG_DIFF_WEIGHTS, weights(key, key.weightsTag()), dnnl_query_diff_weights_md, 0);
+        }
+        if (key.bias() && shape.first()) {
             p.out(DNNL_ARG_DIFF_BIAS, Dnnl.md(dnnl_x, dnnl_f32, key.cout()), dnnl_query_diff_weights_md, 1);
+        } else if (key.bias()) {
+            p.add(DNNL_ARG_DIFF_BIAS, Dnnl.md(dnnl_x, dnnl_f32, key.cout()), dnnl_query_diff_weights_md, 1);
         }
         c.backwardWeights = p.build();
     }
@@ -308,7 +483,7 @@ public final class OneDnnConvolutions implements ConvAccelerator {
      */
     synchronized List<String> implementations() {
         List<String> all = new ArrayList<>();
-        convolutions.values().forEach(c -> all.addAll(c.implementations));
+        convolutions.values().forEach(c -> c.plans.values().forEach(p -> all.addAll(p.implementations)));
         return all;
     }
 

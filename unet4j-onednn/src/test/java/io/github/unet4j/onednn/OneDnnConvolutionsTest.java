@@ -179,6 +179,120 @@ class OneDnnConvolutionsTest {
         }
     }
 
+    /**
+     * Shapes that the smallest band splits into many bands: of one or two output rows (for the
+     * VALID and SAME 3x3 convolutions, whose input rows overlap and whose SAME padding is a
+     * band's at the top and bottom only), the first one-channel convolution, batch 2, the
+     * up-convolution's bands of input rows.
+     */
+    private static final java.util.List<Case> BANDED = java.util.List.of(new Case(1, 4, 8, 40, 3, Padding.VALID, true),
+            new Case(2, 5, 7, 21, 3, Padding.SAME, true), new Case(1, 1, 16, 44, 3, Padding.VALID, true),
+            new Case(1, 16, 16, 36, 3, Padding.SAME, false), new Case(1, 16, 16, 37, 3, Padding.VALID, true));
+
+    /**
+     * Split into bands of rows (of one or two output rows), a convolution and an up-convolution,
+     * forward and backward, equal ND4J's in one call, within the same float tolerance: the
+     * overlapping input rows' gradients are added, the parameter gradients summed over bands and
+     * written over what the arrays held; in direct and Winograd and, where the CPU has it, bf16.
+     */
+    @Test
+    void bandsOfRowsEqualOneCall() {
+        java.util.List<OneDnnConvolutions> modes = new java.util.ArrayList<>();
+        modes.add(new OneDnnConvolutions(1, Long.MAX_VALUE));
+        OneDnnConvolutions wino = new OneDnnConvolutions(1, Long.MAX_VALUE);
+        if (wino.unsupported(Precision.FP32, ConvAlgorithm.WINOGRAD) == null) {
+            wino.setAlgorithm(ConvAlgorithm.WINOGRAD);
+            modes.add(wino);
+        }
+        OneDnnConvolutions bf16 = new OneDnnConvolutions(1, Long.MAX_VALUE);
+        if (bf16.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null) {
+            bf16.setPrecision(Precision.BF16);
+            modes.add(bf16);
+        }
+        Nd4j.getRandom().setSeed(31);
+        for (OneDnnConvolutions fast : modes) {
+            boolean rounded = fast.precision() == Precision.BF16;
+            for (Case c : BANDED) {
+                int k = c.k();
+                Padding p = c.padding();
+                INDArray x = Nd4j.randn(DataType.FLOAT, c.n(), c.cin(), c.size(), c.size());
+                INDArray w = Nd4j.randn(DataType.FLOAT, c.cout(), c.cin(), k, k).muli(Math.sqrt(2.0 / (c.cin() * k * k)));
+                INDArray b = c.bias() ? Nd4j.randn(DataType.FLOAT, c.cout()).muli(0.1) : null;
+                long out = p == Padding.SAME ? c.size() : c.size() - k + 1;
+                INDArray g = Nd4j.randn(DataType.FLOAT, c.n(), c.cout(), out, out);
+                String name = fast.precision().label() + " " + fast.algorithm().label() + " " + c;
+                long calls = fast.calls();
+                long bands = fast.bandCalls();
+                INDArray y = Nd4j.create(DataType.FLOAT, c.n(), c.cout(), out, out).assign(Float.NaN);
+                fast.conv2d(x, w, b, y, k, p);
+                INDArray dx = Nd4j.create(DataType.FLOAT, x.shape()).assign(Float.NaN);
+                INDArray dw = Nd4j.create(DataType.FLOAT, w.shape()).assign(Float.NaN);
+                INDArray db = b == null ? null : Nd4j.create(DataType.FLOAT, b.shape()).assign(Float.NaN);
+                fast.conv2dBackward(x, w, g, dx, dw, db, k, p);
+                assertEquals(calls + 2, fast.calls());
+                assertTrue(fast.bandCalls() - bands >= 2 * 4, name + ": split into at least 4 bands each way, was "
+                        + (fast.bandCalls() - bands));
+                INDArray xr = rounded ? bf16(x) : x;
+                INDArray wr = rounded ? bf16(w) : w;
+                assertTrue(relativeMax(y, nd4j(xr, wr, b, k, p)) < 1e-5, name + ": y differs by "
+                        + relativeMax(y, nd4j(xr, wr, b, k, p)));
+                INDArray[] e = nd4jBackward(xr, wr, b, rounded ? bf16(g) : g, k, p);
+                assertTrue(relativeMax(dx, e[0]) < 1e-5, name + ": dx differs by " + relativeMax(dx, e[0]));
+                assertTrue(relativeMax(dw, e[1]) < 1e-5, name + ": dW differs by " + relativeMax(dw, e[1]));
+                if (b != null) {
+                    assertTrue(relativeMax(db, e[2]) < 1e-5, name + ": db differs by " + relativeMax(db, e[2]));
+                }
+            }
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2, 8, 15, 15);
+            INDArray w = Nd4j.randn(DataType.FLOAT, 8, 4, 2, 2).muli(0.5);
+            INDArray b = Nd4j.randn(DataType.FLOAT, 4).muli(0.1);
+            INDArray xr = rounded ? bf16(x) : x;
+            INDArray wr = rounded ? bf16(w) : w;
+            long bands = fast.bandCalls();
+            INDArray y = Nd4j.create(DataType.FLOAT, 2, 4, 30, 30).assign(Float.NaN);
+            fast.upConvolution(x, w, b, y, 2);
+            assertTrue(fast.bandCalls() - bands >= 5, "split into bands: " + (fast.bandCalls() - bands));
+            assertTrue(relativeMax(y, nd4jUp(xr, wr, b, null, 2)[0]) < 1e-5, "up-convolution in bands");
+            INDArray g = Nd4j.randn(DataType.FLOAT, y.shape());
+            INDArray[] e = nd4jUp(xr, wr, b, rounded ? bf16(g) : g, 2);
+            INDArray dx = Nd4j.create(DataType.FLOAT, x.shape()).assign(Float.NaN);
+            INDArray dw = Nd4j.create(DataType.FLOAT, w.shape()).assign(Float.NaN);
+            INDArray db = Nd4j.create(DataType.FLOAT, b.shape()).assign(Float.NaN);
+            fast.upConvolutionBackward(x, w, g, dx, dw, db, 2);
+            assertTrue(relativeMax(dx, e[0]) < 1e-5, "up dx " + relativeMax(dx, e[0]));
+            assertTrue(relativeMax(dw, e[1]) < 1e-5, "up dW " + relativeMax(dw, e[1]));
+            assertTrue(relativeMax(db, e[2]) < 1e-5, "up db " + relativeMax(db, e[2]));
+        }
+        if (modes.contains(wino)) {
+            assertTrue(wino.implementations().stream().filter(i -> i.contains("wino")).count() > 10,
+                    "Winograd ran on bands: " + wino.implementations());
+        }
+    }
+
+    /**
+     * A Winograd primitive whose scratchpad is over the limit runs direct: the bottom levels'
+     * transformed kernels would otherwise set the peak memory. Where the limit allows it, the same
+     * shape runs in Winograd.
+     */
+    @Test
+    void winogradOverItsScratchLimitRunsDirect() {
+        OneDnnConvolutions wide = new OneDnnConvolutions(Long.MAX_VALUE, Long.MAX_VALUE);
+        org.junit.jupiter.api.Assumptions.assumeTrue(wide.unsupported(Precision.FP32, ConvAlgorithm.WINOGRAD) == null,
+                "no Winograd here: " + wide.describe());
+        OneDnnConvolutions tight = new OneDnnConvolutions(Long.MAX_VALUE, 1024);
+        Case c = new Case(1, 64, 64, 30, 3, Padding.VALID, true);
+        for (OneDnnConvolutions fast : java.util.List.of(wide, tight)) {
+            fast.setAlgorithm(ConvAlgorithm.WINOGRAD);
+            double[] e = errors(fast, c, 37);
+            for (double d : e) {
+                assertTrue(d < 1e-5, "error " + d);
+            }
+        }
+        assertTrue(wide.implementations().stream().allMatch(i -> i.contains("wino")), wide.implementations().toString());
+        assertTrue(tight.implementations().stream().noneMatch(i -> i.contains("wino")),
+                tight.implementations().toString());
+    }
+
     /** a rounded to bfloat16 and back: what a bf16 primitive reads. */
     private static INDArray bf16(INDArray a) {
         return a.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT);

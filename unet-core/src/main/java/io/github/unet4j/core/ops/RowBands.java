@@ -86,7 +86,21 @@ public final class RowBands {
      * @return the bands, in order; a single band when everything fits
      */
     public static List<Band> of(long rows, long bytesPerRow, long weightBytes) {
-        long band = Math.max(bandBytes, 4 * weightBytes);
+        return of(rows, bytesPerRow, weightBytes, bandBytes);
+    }
+
+    /**
+     * As {@link #of(long, long, long)} with a band size of the caller's (a {@link ConvAccelerator}
+     * bounds its own temporaries, which differ from ND4J's).
+     *
+     * @param rows        output rows of the op
+     * @param bytesPerRow input plus output bytes per output row
+     * @param weightBytes bytes of the op's weights: a band is at least 4x that
+     * @param bandBytes   input plus output bytes one call should touch at most; {@code Long.MAX_VALUE} for one call
+     * @return the bands, in order; a single band when everything fits
+     */
+    public static List<Band> of(long rows, long bytesPerRow, long weightBytes, long bandBytes) {
+        long band = Math.max(positive(bandBytes), 4 * weightBytes);
         long per = Math.max(1, band / Math.max(1, bytesPerRow));
         List<Band> bands = new ArrayList<>();
         for (long r = 0; r < rows; r += per) {
