@@ -311,6 +311,35 @@ class OneDnnConvolutionsTest {
     }
 
     /**
+     * With the oneDNN accelerator, auto is fp32 Winograd where the CPU has it, else the fastest
+     * precision direct; a given half is kept and the other chosen to suit it; set applies the pair
+     * whatever was set before (bf16 after Winograd, which alone would be refused).
+     */
+    @Test
+    void autoPicksWinogradInFp32WhereAvailable() {
+        ConvAccelerator fast = Accelerators.conv();
+        boolean wino = fast.unsupported(Precision.FP32, ConvAlgorithm.WINOGRAD) == null;
+        Accelerators.Choice auto = Accelerators.choose(null, null);
+        assertEquals(wino ? new Accelerators.Choice(Precision.FP32, ConvAlgorithm.WINOGRAD)
+                : new Accelerators.Choice(Accelerators.fastest(), ConvAlgorithm.DIRECT), auto);
+        assertEquals(new Accelerators.Choice(Accelerators.fastest(), ConvAlgorithm.DIRECT),
+                Accelerators.choose(null, ConvAlgorithm.DIRECT));
+        assertEquals(Precision.FP32, Accelerators.choose(null, ConvAlgorithm.WINOGRAD).precision());
+        try {
+            Accelerators.set(auto);
+            assertEquals(auto, new Accelerators.Choice(Accelerators.precision(), Accelerators.algorithm()));
+            Accelerators.Choice bf16 = Accelerators.choose(Precision.BF16, null);
+            assertEquals(ConvAlgorithm.DIRECT, bf16.algorithm(), "Winograd has no bf16");
+            if (fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null) {
+                Accelerators.set(bf16);
+                assertEquals(Precision.BF16, Accelerators.precision());
+            }
+        } finally {
+            Accelerators.set(new Accelerators.Choice(Precision.FP32, ConvAlgorithm.DIRECT));
+        }
+    }
+
+    /**
      * In bf16, a convolution and an up-convolution, forward and backward, equal ND4J's float32
      * ones on inputs rounded to bfloat16 (sums in float32), and differ from the unrounded ones by
      * bfloat16's rounding, not float32's: bf16 is really used.

@@ -104,6 +104,58 @@ public final class Accelerators {
                 : ConvAlgorithm.DIRECT;
     }
 
+    /**
+     * A precision and an algorithm for the convolutions, as {@link #choose} picks them and
+     * {@link #set} sets them.
+     *
+     * @param precision what the convolutions compute in
+     * @param algorithm how the 3x3 convolutions are computed
+     */
+    public record Choice(Precision precision, ConvAlgorithm algorithm) {
+        /** Both are required. */
+        public Choice {
+            java.util.Objects.requireNonNull(precision, "precision");
+            java.util.Objects.requireNonNull(algorithm, "algorithm");
+        }
+    }
+
+    /**
+     * Fills in what the caller left to the library ({@code --precision auto --conv-algorithm auto}):
+     * with both open, fp32 in Winograd where {@link #fastestAlgorithm} offers it, else
+     * {@link #fastest()} direct; with the algorithm given, Winograd in fp32 and direct in
+     * {@link #fastest()}; with the precision given, {@link #fastestAlgorithm} for it. What is
+     * given is kept as given ({@link #set} refuses it where it is not available).
+     *
+     * @param precision a precision, or null to choose one
+     * @param algorithm an algorithm, or null to choose one
+     * @return the choice
+     */
+    public static Choice choose(Precision precision, ConvAlgorithm algorithm) {
+        Precision p = precision;
+        if (p == null) {
+            boolean winograd = algorithm == ConvAlgorithm.WINOGRAD
+                    || algorithm == null && fastestAlgorithm(Precision.FP32) == ConvAlgorithm.WINOGRAD;
+            p = winograd ? Precision.FP32 : fastest();
+        }
+        return new Choice(p, algorithm == null ? fastestAlgorithm(p) : algorithm);
+    }
+
+    /**
+     * Sets both, whatever an earlier setting in this process was (precision and algorithm are
+     * checked as a pair: bf16 with Winograd is refused in either order).
+     *
+     * @param choice what to set
+     * @throws IllegalArgumentException as {@link #setPrecision} (message starting "precision")
+     *                                  or {@link #setAlgorithm} (starting "convolution algorithm");
+     *                                  then the algorithm is direct and the precision unchanged
+     *                                  or set
+     */
+    public static void set(Choice choice) {
+        setAlgorithm(ConvAlgorithm.DIRECT);
+        setPrecision(choice.precision());
+        setAlgorithm(choice.algorithm());
+    }
+
     /** @return how the 3x3 convolutions are computed now */
     public static ConvAlgorithm algorithm() {
         ConvAccelerator fast = conv();

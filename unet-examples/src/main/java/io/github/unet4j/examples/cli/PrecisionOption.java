@@ -41,36 +41,22 @@ public final class PrecisionOption {
      * @throws IllegalArgumentException for an unknown name, or a choice not available here
      */
     Precision apply() {
-        boolean autoPrecision = "auto".equalsIgnoreCase(precision);
-        boolean autoAlgorithm = "auto".equalsIgnoreCase(algorithm);
-        ConvAlgorithm a = autoAlgorithm ? null : parseAlgorithm();
-        Precision p;
-        if (!autoPrecision) {
-            p = parsePrecision();
-        } else if (a == ConvAlgorithm.WINOGRAD || autoAlgorithm && Accelerators.fastestAlgorithm(Precision.FP32)
-                == ConvAlgorithm.WINOGRAD) {
-            p = Precision.FP32;
-        } else {
-            p = Accelerators.fastest();
-        }
-        if (a == null) {
-            a = Accelerators.fastestAlgorithm(p);
-        }
-        Accelerators.setAlgorithm(ConvAlgorithm.DIRECT); // what an earlier command in this process set
+        Precision asked = "auto".equalsIgnoreCase(precision) ? null : parsePrecision();
+        ConvAlgorithm how = "auto".equalsIgnoreCase(algorithm) ? null : parseAlgorithm();
+        Accelerators.Choice choice = Accelerators.choose(asked, how);
+        Precision p = choice.precision();
         try {
-            Accelerators.setPrecision(p);
+            Accelerators.set(choice);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--precision " + precision + ": " + e.getMessage()
-                    .replace("use precision fp32", "pass --precision fp32 or auto"));
-        }
-        try {
-            Accelerators.setAlgorithm(a);
-        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("precision")) {
+                throw new IllegalArgumentException("--precision " + precision + ": " + e.getMessage()
+                        .replace("use precision fp32", "pass --precision fp32 or auto"));
+            }
             throw new IllegalArgumentException("--conv-algorithm " + algorithm + " with --precision " + p.label() + ": "
                     + e.getMessage().replace("use algorithm direct", "pass --conv-algorithm direct or auto"
                             + (p == Precision.FP32 ? "" : ", or --precision fp32")));
         }
-        applied = a;
+        applied = choice.algorithm();
         return p;
     }
 

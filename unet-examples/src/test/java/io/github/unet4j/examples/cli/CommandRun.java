@@ -28,8 +28,8 @@ record CommandRun(int code, String out, String err) {
         } finally {
             // Precision and algorithm are the process's (train defaults to auto): later tests in this JVM start
             // from fp32, direct.
-            io.github.unet4j.core.ops.Accelerators.setAlgorithm(io.github.unet4j.core.ops.ConvAlgorithm.DIRECT);
-            io.github.unet4j.core.ops.Accelerators.setPrecision(io.github.unet4j.core.ops.Precision.FP32);
+            io.github.unet4j.core.ops.Accelerators.set(new io.github.unet4j.core.ops.Accelerators.Choice(
+                    io.github.unet4j.core.ops.Precision.FP32, io.github.unet4j.core.ops.ConvAlgorithm.DIRECT));
         }
         return new CommandRun(code, out.toString(), err.toString());
     }
