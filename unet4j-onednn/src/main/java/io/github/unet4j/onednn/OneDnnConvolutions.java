@@ -33,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * bands' overlapping input-gradient rows and parameter gradients are added by the reorders
  * back (oneDNN's sum post-op). All plans share one scratch array for their copies and their
  * primitives' scratchpads; Winograd runs only where its scratchpad fits a limit (the paper's
- * bottom levels run direct). Why, in numbers: docs/performance.md ("Memory").
+ * bottom levels run direct). Why, in numbers: docs/performance.md ("Memory: bands and the Winograd limit").
  *
  * <p>Float32 arrays only (double runs, the gradient checks, stay on ND4J), stride-1 convolutions
  * (VALID or SAME with an odd kernel) and up-convolutions (kernel = stride), contiguous arrays.
