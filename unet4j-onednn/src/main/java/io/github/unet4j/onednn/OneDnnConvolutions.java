@@ -132,7 +132,8 @@ public final class OneDnnConvolutions implements ConvAccelerator {
      */
     private record Band(long outFrom, long outTo, long inFrom, long inTo, long padTop, long padBottom, long shared) {
         Shape shape() {
-            return new Shape(outTo - outFrom, inTo - inFrom, padTop, padBottom, shared, inFrom == 0);
+            // The first by its output rows: a SAME convolution's second band of one row also reads from row 0.
+            return new Shape(outTo - outFrom, inTo - inFrom, padTop, padBottom, shared, outFrom == 0);
         }
     }
 
@@ -290,12 +291,12 @@ public final class OneDnnConvolutions implements ConvAccelerator {
      * output rows and bands do not overlap).
      */
     private List<Band> bands(Key key) {
-        long elements = Float.BYTES * key.n();
+        long bytesPerPixel = Float.BYTES * key.n(); // per pixel of one channel, over the batch
         long weightBytes = Float.BYTES * key.cin() * key.cout() * key.k() * key.k();
         List<Band> bands = new ArrayList<>();
         if (key.kind() == Kind.DECONV) {
             long k = key.k();
-            for (RowBands.Band b : RowBands.of(key.h(), elements * (key.cin() * key.w() + k * key.cout() * key.ow()),
+            for (RowBands.Band b : RowBands.of(key.h(), bytesPerPixel * (key.cin() * key.w() + k * key.cout() * key.ow()),
                     weightBytes, bandBytes)) {
                 bands.add(new Band(k * b.from(), k * b.to(), b.from(), b.to(), 0, 0, 0));
             }
@@ -304,7 +305,7 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         long p = key.pad();
         long reach = key.k() - 1 - p; // input rows a band reads below its last output row
         long previousEnd = 0;
-        for (RowBands.Band b : RowBands.of(key.oh(), elements * (key.cin() * key.w() + key.cout() * key.ow()),
+        for (RowBands.Band b : RowBands.of(key.oh(), bytesPerPixel * (key.cin() * key.w() + key.cout() * key.ow()),
                 weightBytes, bandBytes)) {
             long inFrom = Math.max(0, b.from() - p);
             long inTo = Math.min(key.h(), b.to() + reach);

@@ -183,11 +183,13 @@ class OneDnnConvolutionsTest {
      * Shapes that the smallest band splits into many bands: of one or two output rows (for the
      * VALID and SAME 3x3 convolutions, whose input rows overlap and whose SAME padding is a
      * band's at the top and bottom only), the first one-channel convolution, batch 2, the
-     * up-convolution's bands of input rows.
+     * up-convolution's bands of input rows; SAME in bands of one row, whose second band also reads
+     * row 0.
      */
     private static final java.util.List<Case> BANDED = java.util.List.of(new Case(1, 4, 8, 40, 3, Padding.VALID, true),
             new Case(2, 5, 7, 21, 3, Padding.SAME, true), new Case(1, 1, 16, 44, 3, Padding.VALID, true),
-            new Case(1, 16, 16, 36, 3, Padding.SAME, false), new Case(1, 16, 16, 37, 3, Padding.VALID, true));
+            new Case(1, 16, 16, 36, 3, Padding.SAME, false), new Case(1, 16, 16, 37, 3, Padding.VALID, true),
+            new Case(1, 2, 4, 200, 3, Padding.SAME, true));
 
     /**
      * Split into bands of rows (of one or two output rows), a convolution and an up-convolution,
