@@ -29,9 +29,10 @@ final class Dnnl {
     private final dnnl_engine engine = new dnnl_engine();
     private final dnnl_stream stream = new dnnl_stream();
     /**
-     * The reordered copies of the running plan's arrays, one after another: grown to the largest
-     * plan's total, shared by all plans (one scratch per array index held the largest copy of
-     * every index at once, 3 maps of the paper's first level instead of 2).
+     * The reordered copies of the running plan's arrays, one after another, then its primitive's
+     * scratchpad: grown to the largest plan's total, shared by all plans (one scratch per array
+     * index held the largest copy of every index at once, 3 maps of the paper's first level
+     * instead of 2; oneDNN's own scratchpad grew beside it to its own largest).
      */
     private final Scratch scratch = new Scratch();
     private final dnnl_primitive_attr attr = userScratchpad();
@@ -101,34 +102,26 @@ final class Dnnl {
     }
 
     /**
-     * One array of a primitive: ND4J's array (or a band of its rows, described by strides), and
-     * where the layouts differ or the result is added, oneDNN's copy and the reorders between them.
+     * One array of a primitive: ND4J's array (or a band of its rows, described by strides), read
+     * or written in place, or oneDNN's copy with the reorders between them (where the layouts
+     * differ or the result is added).
      */
     private static final class Port {
         final boolean in;
-        final Handle user;
-        /** The primitive's own copy, or null where it reads or writes ND4J's array in place. */
-        final Handle inner;
+        /** What the primitive reads or writes: ND4J's array if there are no copies, else oneDNN's copy. */
+        final Handle used;
         final List<Copy> copies;
         final long innerBytes;
 
-        Port(boolean in, Handle user, Handle inner, List<Copy> copies, long innerBytes) {
+        Port(boolean in, Handle used, List<Copy> copies, long innerBytes) {
             this.in = in;
-            this.user = user;
-            this.inner = inner;
+            this.used = used;
             this.copies = copies;
             this.innerBytes = innerBytes;
         }
 
-        dnnl_memory used() {
-            return inner == null ? user.memory : inner.memory;
-        }
-
         void aim(long userAddress, long innerAddress) {
-            user.aim(userAddress);
-            if (inner != null) {
-                inner.aim(innerAddress);
-            }
+            used.aim(copies.isEmpty() ? userAddress : innerAddress);
             for (Copy c : copies) {
                 c.user.aim(userAddress);
                 c.inner.aim(innerAddress);
@@ -158,7 +151,7 @@ final class Dnnl {
             this.argCount = ports.size() + (scratchpad == null ? 0 : 1);
             this.args = new dnnl_exec_arg_t(argCount);
             for (int i = 0; i < ports.size(); i++) {
-                args.position(i).arg(argIds.get(i)).memory(this.ports[i].used());
+                args.position(i).arg(argIds.get(i)).memory(this.ports[i].used.memory);
             }
             if (scratchpad != null) {
                 args.position(ports.size()).arg(DNNL_ARG_SCRATCHPAD).memory(scratchpad.memory);
@@ -273,11 +266,9 @@ final class Dnnl {
         private PlanBuilder port(boolean in, int arg, dnnl_memory_desc_t user, int query, int index, boolean add,
                 long addedRows) {
             dnnl_memory_desc_t inner = dnnl_primitive_desc_query_md(pd, query, index);
-            Handle u = new Handle(memory(user));
             if (!add && addedRows == 0 && dnnl_memory_desc_equal(inner, user) != 0) {
-                ports.add(new Port(in, u, null, List.of(), 0));
+                ports.add(new Port(in, new Handle(memory(user)), List.of(), 0));
             } else {
-                Handle m = new Handle(memory(inner));
                 List<Copy> copies = new ArrayList<>();
                 if (addedRows == 0) {
                     copies.add(copy(in, user, inner, add));
@@ -295,7 +286,7 @@ final class Dnnl {
                         copies.add(copy(false, sub(user, rest, below), sub(inner, rest, below), false));
                     }
                 }
-                ports.add(new Port(in, u, m, copies, dnnl_memory_desc_get_size(inner)));
+                ports.add(new Port(in, new Handle(memory(inner)), copies, dnnl_memory_desc_get_size(inner)));
             }
             argIds.add(arg);
             return this;

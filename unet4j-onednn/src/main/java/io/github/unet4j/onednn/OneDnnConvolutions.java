@@ -61,11 +61,11 @@ public final class OneDnnConvolutions implements ConvAccelerator {
      * {@code 9223372036854775807} for one call per operation, or Winograd at any size).
      */
     public OneDnnConvolutions() {
-        this(bytesProperty("unet4j.onednn.bandBytes", DEFAULT_BAND_BYTES));
+        this(RowBands.bytesProperty("unet4j.onednn.bandBytes", DEFAULT_BAND_BYTES));
     }
 
     private OneDnnConvolutions(long bandBytes) {
-        this(bandBytes, bytesProperty("unet4j.onednn.winogradScratchBytes", defaultWinogradScratchBytes(bandBytes)));
+        this(bandBytes, RowBands.bytesProperty("unet4j.onednn.winogradScratchBytes", defaultWinogradScratchBytes(bandBytes)));
     }
 
     /**
@@ -82,19 +82,6 @@ public final class OneDnnConvolutions implements ConvAccelerator {
         }
         this.bandBytes = bandBytes;
         this.winogradScratchBytes = winogradScratchBytes;
-    }
-
-    private static long bytesProperty(String name, long fallback) {
-        String p = System.getProperty(name);
-        if (p == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(p.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property " + name + ": '" + p
-                    + "' is not a whole number of bytes (default " + fallback + ")");
-        }
     }
 
     /** A convolution (stride 1) or the up-convolution (a transposed convolution, kernel = stride). */

@@ -25,7 +25,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class RowBands {
     /** Default band: input plus output rows of one call, in bytes. */
     public static final long DEFAULT_BAND_BYTES = 4L << 20;
-    private static volatile long bandBytes = parse(System.getProperty("unet4j.bandBytes"));
+    private static volatile long bandBytes = positive(bytesProperty("unet4j.bandBytes", DEFAULT_BAND_BYTES));
 
     /**
      * A band of output rows {@code [from, to)}.
@@ -43,15 +43,22 @@ public final class RowBands {
     private RowBands() {
     }
 
-    private static long parse(String property) {
+    /**
+     * @param name     a system property giving a size in bytes
+     * @param fallback the size when the property is not set
+     * @return the property's value, or the fallback
+     * @throws IllegalArgumentException if the property is not a whole number, naming it and the default
+     */
+    public static long bytesProperty(String name, long fallback) {
+        String property = System.getProperty(name);
         if (property == null) {
-            return DEFAULT_BAND_BYTES;
+            return fallback;
         }
         try {
-            return positive(Long.parseLong(property.trim()));
+            return Long.parseLong(property.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property unet4j.bandBytes: '" + property
-                    + "' is not a whole number of bytes (default " + DEFAULT_BAND_BYTES + ")");
+            throw new IllegalArgumentException("system property " + name + ": '" + property
+                    + "' is not a whole number of bytes (default " + fallback + ")");
         }
     }
 

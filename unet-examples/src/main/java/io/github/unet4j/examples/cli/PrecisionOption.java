@@ -46,12 +46,14 @@ public final class PrecisionOption {
         Accelerators.Choice choice = Accelerators.choose(asked, how);
         Precision p = choice.precision();
         try {
+            Accelerators.set(new Accelerators.Choice(p, ConvAlgorithm.DIRECT)); // the precision alone first
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--precision " + precision + ": " + e.getMessage()
+                    .replace("use precision fp32", "pass --precision fp32 or auto"));
+        }
+        try {
             Accelerators.set(choice);
         } catch (IllegalArgumentException e) {
-            if (e.getMessage().startsWith("precision")) {
-                throw new IllegalArgumentException("--precision " + precision + ": " + e.getMessage()
-                        .replace("use precision fp32", "pass --precision fp32 or auto"));
-            }
             throw new IllegalArgumentException("--conv-algorithm " + algorithm + " with --precision " + p.label() + ": "
                     + e.getMessage().replace("use algorithm direct", "pass --conv-algorithm direct or auto"
                             + (p == Precision.FP32 ? "" : ", or --precision fp32")));
