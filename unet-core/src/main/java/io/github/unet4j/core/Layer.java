@@ -86,6 +86,17 @@ public interface Layer {
         return true;
     }
 
+    /**
+     * @return whether the layer keeps what its backward reads from forward (the cached input or
+     *         output) through {@link Saved}, and its backward is still right when that comes back
+     *         rounded to bfloat16, as {@link Activations#KEEP_BF16} stores it (a backward that
+     *         rounds it anyway, or reads only signs or order); false, the default, for a layer
+     *         with plain references, whose arrays are then kept as they are
+     */
+    default boolean cachesAsSaved() {
+        return false;
+    }
+
     /** @return whether backward reads this layer's output (ReLU does: its mask is y &gt; 0) */
     default boolean cachesOutput() {
         return false;

@@ -54,6 +54,14 @@ public interface MultiInputLayer {
         return true;
     }
 
+    /**
+     * @return whether the inputs and output backward reads are kept through {@link Saved} and may
+     *         come back rounded to bfloat16 (see {@link Layer#cachesAsSaved()})
+     */
+    default boolean cachesAsSaved() {
+        return false;
+    }
+
     /** @return whether backward reads the output */
     default boolean cachesOutput() {
         return false;

@@ -33,7 +33,8 @@ class PeakBytesTest {
         return peak;
     }
 
-    private static void check(UNetConfig c, long[] shape, Mode mode, Activations a) {
+    /** @return what the pool held at once */
+    private static long check(UNetConfig c, long[] shape, Mode mode, Activations a) {
         UNet net = new UNet(c, DataType.FLOAT, 1);
         net.setActivations(a);
         long estimate = net.peakArrayBytes(shape, mode);
@@ -45,6 +46,7 @@ class PeakBytesTest {
         System.out.printf("%s %s %s: estimate %d, seen %d, ratio %.2f%n", c, mode, a, estimate, seen, ratio);
         assertTrue(ratio >= 1 && ratio <= 1.6, c + " " + mode + " " + a + ": estimate " + estimate + " bytes, the pool "
                 + "held " + seen + " at once (ratio " + ratio + ")");
+        return seen;
     }
 
     @Test
@@ -57,5 +59,14 @@ class PeakBytesTest {
                 check(bn, new long[] {1, 1, 64, 64}, m, a);
             }
         }
+    }
+
+    @Test
+    void keepingActivationsInBfloat16HoldsLessThanKeepingThemInFloat() {
+        UNetConfig valid = new UNetConfig(1, 2, 3, 8, Padding.VALID, false, 0, Upsampling.TRANSPOSED);
+        long[] shape = {2, 1, 92, 92};
+        long keep = check(valid, shape, Mode.TRAIN, Activations.KEEP);
+        long bf16 = check(valid, shape, Mode.TRAIN, Activations.KEEP_BF16);
+        assertTrue(bf16 < 0.85 * keep, "KEEP_BF16 held " + bf16 + " bytes at once, KEEP " + keep);
     }
 }

@@ -128,6 +128,50 @@ class UNetGradientTest {
         }
     }
 
+    /**
+     * What KEEP_BF16 changes in float: a stored activation is off by at most 2^-9 of itself
+     * (bfloat16 keeps 8 significant bits), so each dL/dW, a sum of such products, is off by about
+     * that much times its cancellation (0.1-0.5% measured here); and a pooling window whose two
+     * largest values round to the same bfloat16 sends its gradient to the first of them, which
+     * moves the gradients below it (dL/dx, the first block's) by 0.03-2.5% in this network of 2
+     * channels, where one window is a visible share. Far below what a wrong or unrestored array
+     * gives (of order 1).
+     */
+    static final double BF16_STORAGE_TOLERANCE = 5e-2;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void keepingActivationsInBfloat16ChangesOnlyWhatReadsThemRounded(UNetConfig c) {
+        // KeepBf16Test checks the exact cases (bit for bit where every stored value is exact in bfloat16).
+        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            UNet keep = new UNet(c, dt, 4);
+            UNet bf16 = new UNet(c, dt, 4);
+            bf16.setActivations(Activations.KEEP_BF16);
+            TestTensors.nonZeroBiases(keep.parameters(), 1);
+            TestTensors.nonZeroBiases(bf16.parameters(), 1);
+            INDArray x = input(c, dt, 2);
+            keep.dropout().reseed(5);
+            bf16.dropout().reseed(5);
+            INDArray yk = keep.forward(x, Mode.TRAIN);
+            INDArray yb = bf16.forward(x, Mode.TRAIN);
+            assertEquals(yk, yb, dt + " logits: the forward reads full values");
+            INDArray g = TestTensors.awayFromZero(8, dt, yk.shape());
+            INDArray dxk = keep.backward(g);
+            INDArray dxb = bf16.backward(g);
+            double worst = TestTensors.relativeNormError(dxb, dxk);
+            for (int i = 0; i < keep.parameters().size(); i++) {
+                worst = Math.max(worst, TestTensors.relativeNormError(bf16.parameters().get(i).grad(),
+                        keep.parameters().get(i).grad()));
+            }
+            if (dt == DataType.DOUBLE) {
+                assertEquals(0, worst, "double activations are kept whole");
+            } else {
+                assertTrue(worst > 0 && worst < BF16_STORAGE_TOLERANCE, "float: worst relative error " + worst
+                        + " (0 would mean nothing was stored in bfloat16)");
+            }
+        }
+    }
+
     @Test
     void wholeNetworkGradientsWhileRecomputing() {
         UNetConfig c = UNetTest.tiny().withBatchNorm(true).withDropout(0.5);

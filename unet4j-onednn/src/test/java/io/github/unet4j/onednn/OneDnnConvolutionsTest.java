@@ -1,19 +1,26 @@
 package io.github.unet4j.onednn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.unet4j.core.Activations;
 import io.github.unet4j.core.Padding;
+import io.github.unet4j.core.Parameter;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.blocks.DoubleConv;
+import io.github.unet4j.core.graph.Tape;
 import io.github.unet4j.core.ops.Accelerators;
 import io.github.unet4j.core.ops.ConvAccelerator;
 import io.github.unet4j.core.ops.ConvAlgorithm;
 import io.github.unet4j.core.ops.Precision;
 import io.github.unet4j.core.testing.TestTensors;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -377,6 +384,50 @@ class OneDnnConvolutionsTest {
         fast.setPrecision(Precision.FP32);
         fast.conv2d(x, w, b, y, 3, Padding.VALID);
         assertTrue(relativeMax(y, nd4j(x, w, b, 3, Padding.VALID)) < 1e-5, "back in fp32");
+    }
+
+    /**
+     * In bf16 a convolution's dL/dW reads its input rounded to bfloat16 anyway, so a double
+     * convolution whose inner activation is stored in bfloat16 between forward and backward
+     * (Activations.KEEP_BF16) gives the very gradients of keeping it in float: bit for bit. In
+     * fp32 the second convolution's dL/dW differs (it reads the rounded activation): the
+     * activation was stored in bfloat16.
+     */
+    @Test
+    void inBf16KeepingActivationsInBfloat16GivesTheSameGradientsBitForBit() {
+        OneDnnConvolutions fast = (OneDnnConvolutions) Accelerators.conv();
+        org.junit.jupiter.api.Assumptions.assumeTrue(fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null,
+                "no avx512_bf16 here: " + fast.describe());
+        Accelerators.setPrecision(Precision.BF16);
+        try {
+            List<float[]> keep = doubleConvGradients(Activations.KEEP);
+            List<float[]> bf16 = doubleConvGradients(Activations.KEEP_BF16);
+            for (int i = 0; i < keep.size(); i++) {
+                assertArrayEquals(keep.get(i), bf16.get(i), i == 0 ? "dL/dx" : "parameter " + (i - 1));
+            }
+        } finally {
+            Accelerators.setPrecision(Precision.FP32);
+        }
+        float[] keep = doubleConvGradients(Activations.KEEP).get(3);
+        float[] bf16 = doubleConvGradients(Activations.KEEP_BF16).get(3);
+        assertFalse(java.util.Arrays.equals(keep, bf16), "fp32: conv2's dL/dW reads the stored activation rounded");
+    }
+
+    /** @return dL/dx, then each parameter's gradient, of one step of a 16 -> 32 double convolution */
+    private static List<float[]> doubleConvGradients(Activations activations) {
+        Tape t = Tape.of(new DoubleConv("inc", 16, 32, Padding.VALID, false, DataType.FLOAT));
+        List<Parameter> ps = t.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            ps.get(i).value().assign(TestTensors.awayFromZero(10 + i, DataType.FLOAT, ps.get(i).value().shape()).muli(0.1));
+        }
+        t.setActivations(activations);
+        INDArray y = t.forward(TestTensors.awayFromZero(4, DataType.FLOAT, 1, 16, 28, 28), Mode.TRAIN);
+        List<float[]> seen = new ArrayList<>();
+        seen.add(t.backward(TestTensors.awayFromZero(7, DataType.FLOAT, y.shape())).dup('c').data().asFloat());
+        for (Parameter p : ps) {
+            seen.add(p.grad().dup('c').data().asFloat());
+        }
+        return seen;
     }
 
     @Test

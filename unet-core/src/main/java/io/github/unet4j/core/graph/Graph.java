@@ -189,5 +189,10 @@ public final class Graph {
         public boolean cachesOutput() {
             return layer.cachesOutput();
         }
+
+        @Override
+        public boolean cachesAsSaved() {
+            return layer.cachesAsSaved();
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.MultiInputLayer;
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.Saved;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.BufferPool;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -44,6 +46,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       again on the same inputs, with its batch-norm running statistics restored afterwards. A
  *       block with a layer that is not {@linkplain Layer#recomputable() recomputable} (dropout) is
  *       kept whole.</li>
+ *   <li>Under {@link Activations#KEEP_BF16} a kept FLOAT value whose every backward reader
+ *       keeps it through {@link Saved} ({@link Layer#cachesAsSaved()}) is replaced by a bfloat16
+ *       copy after its last reader's forward (unless another live array shares its memory), and
+ *       brought back to its own type just before the first backward that reads it; from there
+ *       it lives as under KEEP.</li>
  * </ul>
  * Freed arrays go back to {@link BufferPool}' pool. One training forward, then at most one backward;
  * a forward first drops what an earlier training forward left.
@@ -63,6 +70,8 @@ public final class Tape implements Layer {
     private final int[] endsRecomputed;
     /** Whether backward reads a value (its maker or a reader caches it): else training frees it early. */
     private final boolean[] neededInBackward;
+    /** Whether every layer whose backward reads a value keeps it through {@link Saved} (KEEP_BF16 compresses it). */
+    private final boolean[] compressible;
     /** Whether a recomputed block reads a value made outside it: it must live until that block's backward. */
     private final boolean[] readByRecompute;
     /** Per scope: the values made inside it and read only inside it; empty if it is not recomputed. */
@@ -92,6 +101,17 @@ public final class Tape implements Layer {
             neededInBackward[n.output()] |= n.op().cachesOutput();
             for (int j = 0; j < n.inputs().length; j++) {
                 neededInBackward[n.inputs()[j]] |= n.op().cachesInput(j);
+            }
+        }
+        this.compressible = new boolean[values];
+        for (int v = inputs; v < values; v++) {
+            compressible[v] = neededInBackward[v] && v != output;
+        }
+        for (Graph.Node n : nodes) {
+            boolean rounded = n.op().cachesAsSaved();
+            compressible[n.output()] &= rounded || !n.op().cachesOutput();
+            for (int j = 0; j < n.inputs().length; j++) {
+                compressible[n.inputs()[j]] &= rounded || !n.op().cachesInput(j);
             }
         }
         this.internal = new int[scopes.size()][];
@@ -203,7 +223,7 @@ public final class Tape implements Layer {
         return activations;
     }
 
-    /** @param activations KEEP or RECOMPUTE, from the next training forward on */
+    /** @param activations KEEP, RECOMPUTE or KEEP_BF16, from the next training forward on */
     public void setActivations(Activations activations) {
         this.activations = Objects.requireNonNull(activations, "activations");
     }
@@ -387,6 +407,12 @@ public final class Tape implements Layer {
         }
         boolean train = mode == Mode.TRAIN;
         boolean recompute = train && activations == Activations.RECOMPUTE;
+        boolean compress = train && activations == Activations.KEEP_BF16 && bytesPerElement == DataType.FLOAT.width();
+        long[] compact = new long[values];
+        for (int v = 0; v < values; v++) {
+            compact[v] = bytes[v] / bytesPerElement * DataType.BFLOAT16.width();
+        }
+        boolean[] packed = new boolean[values];
         boolean[] alive = new boolean[values];
         long live = 0;
         for (int v = 0; v < inputs; v++) {
@@ -406,9 +432,16 @@ public final class Tape implements Layer {
             live += bytes[out];
             for (int v : distinctInputs[i]) {
                 boolean keep = train && (neededInBackward[v] || (recompute && readByRecompute[v]));
-                if (--left[v] == 0 && v != output && v >= inputs && !keep) {
+                if (--left[v] > 0 || v == output || v < inputs) {
+                    continue;
+                }
+                if (!keep) {
                     alive[v] = false;
                     live -= bytes[v];
+                } else if (compress && compressible[v]) {
+                    peak = Math.max(peak, live + compact[v]); // the copy beside the value
+                    packed[v] = true;
+                    live -= bytes[v] - compact[v];
                 }
             }
             if (!train && readerCount[out] == 0 && out != output) {
@@ -462,6 +495,18 @@ public final class Tape implements Layer {
                 }
             }
             int out = nodes.get(i).output();
+            if (hasGrad[out]) { // restoreFor: what the backward reads, back in its own type
+                Graph.Node n = nodes.get(i);
+                for (int j = -1; j < n.inputs().length; j++) {
+                    int v = j < 0 ? out : n.inputs()[j];
+                    boolean read = j < 0 ? n.op().cachesOutput() : n.op().cachesInput(j);
+                    if (read && packed[v]) {
+                        packed[v] = false;
+                        peak = Math.max(peak, live + grads + bytes[v]);
+                        live += bytes[v] - compact[v];
+                    }
+                }
+            }
             long in = 0;
             long newGrads = 0;
             for (int v : distinctInputs[i]) {
@@ -481,7 +526,8 @@ public final class Tape implements Layer {
             }
             if (alive[out] && out != output) {
                 alive[out] = false;
-                live -= bytes[out];
+                live -= packed[out] ? compact[out] : bytes[out];
+                packed[out] = false;
             }
         }
         return peak;
@@ -541,20 +587,30 @@ public final class Tape implements Layer {
 
     private INDArray forwardTrain(Live live) {
         boolean recompute = activations == Activations.RECOMPUTE;
+        boolean compress = activations == Activations.KEEP_BF16;
         training = live;
         int[] left = readerCount.clone();
-        for (int i = 0; i < nodes.size(); i++) {
-            Graph.Node n = nodes.get(i);
-            live.values[n.output()] = run(n, Mode.TRAIN, live);
-            // A value no backward reads dies with its last reader's forward, as in inference.
-            for (int v : distinctInputs[i]) {
-                if (--left[v] == 0 && !neededInBackward[v] && !(recompute && readByRecompute[v]) && v != output) {
-                    live.dropValue(v);
+        live.store.enter();
+        try {
+            for (int i = 0; i < nodes.size(); i++) {
+                Graph.Node n = nodes.get(i);
+                live.values[n.output()] = run(n, Mode.TRAIN, live);
+                for (int v : distinctInputs[i]) {
+                    if (--left[v] > 0 || v == output) {
+                        continue;
+                    }
+                    if (!neededInBackward[v] && !(recompute && readByRecompute[v])) {
+                        live.dropValue(v); // no backward reads it: it dies as in inference
+                    } else if (compress && compressible[v]) {
+                        live.compress(v);
+                    }
+                }
+                if (recompute && endsRecomputed[i] >= 0) {
+                    forgetInside(endsRecomputed[i], live);
                 }
             }
-            if (recompute && endsRecomputed[i] >= 0) {
-                forgetInside(endsRecomputed[i], live);
-            }
+        } finally {
+            live.store.exit();
         }
         INDArray out = live.values[output];
         live.keep(out);
@@ -611,6 +667,18 @@ public final class Tape implements Layer {
         }
     }
 
+    /** Before a node's backward: the values it reads that are stored compressed, back in their type. */
+    private static void restoreFor(Graph.Node n, Live live) {
+        if (n.op().cachesOutput()) {
+            live.restore(n.output());
+        }
+        for (int j = 0; j < n.inputs().length; j++) {
+            if (n.op().cachesInput(j)) {
+                live.restore(n.inputs()[j]);
+            }
+        }
+    }
+
     @Override
     public INDArray backward(INDArray gradOut) {
         return backwardAll(gradOut)[0];
@@ -645,6 +713,7 @@ public final class Tape implements Layer {
                 n.op().clearCache();
             } else {
                 INDArray gOut = live.whole(g);
+                restoreFor(n, live);
                 Grad[] gIn = n.op().backward(gOut);
                 if (gIn.length != n.inputs().length) {
                     throw new IllegalStateException(n.op().name() + ": backward returned " + gIn.length
@@ -692,6 +761,9 @@ public final class Tape implements Layer {
     private final class Live {
         final INDArray[] values = new INDArray[Tape.this.values];
         final Grad[] grads = new Grad[Tape.this.values];
+        /** The handles the layers took in this pass; by value, those stored compressed. */
+        final Saved.Store store = new Saved.Store();
+        final Saved[] stored = new Saved[Tape.this.values];
         final List<INDArray> callers = new ArrayList<>();
         boolean recompute;
 
@@ -721,9 +793,43 @@ public final class Tape implements Layer {
             if (v < inputs) {
                 return;
             }
+            if (stored[v] != null) { // never restored: no backward read it (its gradient was null)
+                store.discard(stored[v]);
+                stored[v] = null;
+            }
             INDArray a = values[v];
             values[v] = null;
             free(a);
+        }
+
+        /**
+         * Replaces value v by a bfloat16 copy and frees it, if a layer saved that very array,
+         * it is float (double stays whole: it is the reference the float paths are checked
+         * against) and no other live array shares its memory.
+         */
+        void compress(int v) {
+            INDArray a = values[v];
+            if (a == null || a.dataType() != DataType.FLOAT) {
+                return;
+            }
+            Saved h = store.find(a);
+            values[v] = null;
+            if (h == null || h.compressed() || shared(a)) {
+                values[v] = a;
+                return;
+            }
+            store.compress(h, DataType.BFLOAT16);
+            stored[v] = h;
+            BufferPool.releaseMemory(a);
+        }
+
+        /** Value v back in its own type, if it is stored compressed. */
+        void restore(int v) {
+            Saved h = stored[v];
+            if (h != null) {
+                stored[v] = null;
+                values[v] = store.restore(h);
+            }
         }
 
         void replaceValue(int v, INDArray a) {
@@ -806,6 +912,8 @@ public final class Tape implements Layer {
             for (int v = inputs; v < values.length; v++) {
                 dropValue(v);
             }
+            Arrays.fill(stored, null);
+            store.clear();
             for (int v = 0; v < grads.length; v++) {
                 Grad g = grads[v];
                 grads[v] = null;

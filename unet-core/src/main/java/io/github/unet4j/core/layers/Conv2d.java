@@ -4,6 +4,7 @@ import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Padding;
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.Saved;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.ops.NativeOps;
@@ -26,7 +27,7 @@ public final class Conv2d implements Layer {
     private final Padding padding;
     private final Parameter weight;
     private final Parameter bias;
-    private INDArray input;
+    private Saved input;
 
     /**
      * @param name        path in the network
@@ -105,7 +106,7 @@ public final class Conv2d implements Layer {
     @Override
     public INDArray forward(INDArray x, Mode mode) {
         outputShape(x.shape());
-        input = mode == Mode.TRAIN ? x : null;
+        input = mode == Mode.TRAIN ? Saved.of(x) : null;
         return NativeOps.conv2d(x, weight.value(), bias == null ? null : bias.value(), kernel, padding);
     }
 
@@ -115,6 +116,12 @@ public final class Conv2d implements Layer {
         INDArray x = Cache.require(input, what());
         input = null;
         return NativeOps.conv2dBackward(x, gradOut, weight, bias, kernel, padding);
+    }
+
+    /** Kept through {@link Saved}; backward reads x only for dL/dW, which in bf16 precision rounds x to bfloat16 anyway. */
+    @Override
+    public boolean cachesAsSaved() {
+        return true;
     }
 
     @Override

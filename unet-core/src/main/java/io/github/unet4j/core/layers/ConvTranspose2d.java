@@ -3,6 +3,7 @@ package io.github.unet4j.core.layers;
 import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.Parameter;
+import io.github.unet4j.core.Saved;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.ops.NativeOps;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class ConvTranspose2d implements Layer {
     private final int outChannels;
     private final Parameter weight;
     private final Parameter bias;
-    private INDArray input;
+    private Saved input;
 
     /**
      * @param name        path in the network
@@ -74,7 +75,7 @@ public final class ConvTranspose2d implements Layer {
     @Override
     public INDArray forward(INDArray x, Mode mode) {
         outputShape(x.shape());
-        input = mode == Mode.TRAIN ? x : null;
+        input = mode == Mode.TRAIN ? Saved.of(x) : null;
         return NativeOps.deconv2d(x, weight.value(), bias == null ? null : bias.value(), K);
     }
 
@@ -84,6 +85,12 @@ public final class ConvTranspose2d implements Layer {
         INDArray x = Cache.require(input, "ConvTranspose2d '" + name + "'");
         input = null;
         return NativeOps.deconv2dBackward(x, gradOut, weight, bias, K);
+    }
+
+    /** Kept through {@link Saved}; backward reads x only for dL/dW, which in bf16 precision rounds x to bfloat16 anyway. */
+    @Override
+    public boolean cachesAsSaved() {
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.unet4j.core.layers;
 
 import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Saved;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.BufferPool;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class MaxPool2d implements Layer {
     private static final int K = 2;
     private final String name;
-    private INDArray input;
+    private Saved input;
 
     /** @param name path in the network */
     public MaxPool2d(String name) {
@@ -52,7 +53,7 @@ public final class MaxPool2d implements Layer {
     @Override
     public INDArray forward(INDArray x, Mode mode) {
         long[] outShape = outputShape(x.shape());
-        input = mode == Mode.TRAIN ? x : null;
+        input = mode == Mode.TRAIN ? Saved.of(x) : null;
         INDArray y = BufferPool.allocate(x.dataType(), outShape);
         NativeOps.maxPool2dInto(x, K, y);
         return y;
@@ -65,6 +66,12 @@ public final class MaxPool2d implements Layer {
         NativeOps.maxPool2dBackwardInto(x, gradOut, K, dx);
         input = null;
         return dx;
+    }
+
+    /** Kept through {@link Saved}; backward reads x only to find each window's maximum (rounded, two may tie: the first wins). */
+    @Override
+    public boolean cachesAsSaved() {
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.unet4j.core.layers;
 
 import io.github.unet4j.core.Layer;
 import io.github.unet4j.core.Mode;
+import io.github.unet4j.core.Saved;
 import io.github.unet4j.core.ShapeException;
 import io.github.unet4j.core.Shapes;
 import io.github.unet4j.core.ops.NativeOps;
@@ -20,7 +21,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class ReLU implements Layer {
     private final String name;
     private final boolean inPlace;
-    private INDArray output;
+    private Saved output;
 
     /** @param name path in the network */
     public ReLU(String name) {
@@ -56,7 +57,7 @@ public final class ReLU implements Layer {
     @Override
     public INDArray forward(INDArray x, Mode mode) {
         INDArray y = Transforms.relu(x, !inPlace);
-        output = mode == Mode.TRAIN ? y : null;
+        output = mode == Mode.TRAIN ? Saved.of(y) : null;
         return y;
     }
 
@@ -84,6 +85,12 @@ public final class ReLU implements Layer {
 
     @Override
     public boolean cachesOutput() {
+        return true;
+    }
+
+    /** Kept through {@link Saved}; backward reads only where y &gt; 0, which rounding to nearest keeps. */
+    @Override
+    public boolean cachesAsSaved() {
         return true;
     }
 

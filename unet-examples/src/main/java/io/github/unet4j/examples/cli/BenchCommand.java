@@ -115,10 +115,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double peakGflops = 0;
 
-    @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (fastest) "
-            + "or RECOMPUTE (keeps only block outputs and recomputes the rest during backward: less memory, about "
-            + "one more forward per step) (default: ${DEFAULT-VALUE}).")
-    Activations activations = Activations.KEEP;
+    @Mixin
+    ActivationsOption activationsOption = new ActivationsOption();
+
+    /** What {@link #activationsOption} resolves to, once the precision is set. */
+    private Activations activations;
 
     @Spec
     CommandSpec spec;
@@ -126,7 +127,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        String computed = precision.apply().label() + " (" + precision.algorithm().label() + ")";
+        io.github.unet4j.core.ops.Precision computedPrecision = precision.apply();
+        activations = activationsOption.resolve(computedPrecision);
+        String computed = computedPrecision.label() + " (" + precision.algorithm().label() + ")";
         PeerBench peer = pytorch == null ? null : new PeerBench(pytorch);
         String peerVersion = peer == null ? null : peer.check();
         PrintWriter out = spec.commandLine().getOut();

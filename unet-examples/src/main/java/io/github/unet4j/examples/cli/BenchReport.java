@@ -188,6 +188,8 @@ final class BenchReport {
         }
         if (activations == Activations.RECOMPUTE) {
             b.append(", recompute");
+        } else if (activations == Activations.KEEP_BF16) {
+            b.append(", bf16 activations");
         }
         return b.toString();
     }

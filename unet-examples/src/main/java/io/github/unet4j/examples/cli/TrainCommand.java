@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Activations;
+import io.github.unet4j.core.ops.Precision;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.UNet;
 import io.github.unet4j.core.UNetConfig;
@@ -106,10 +107,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "INVERSE_FREQUENCY (paper) or NONE; the border term is kept either way (default: ${DEFAULT-VALUE}).")
     ClassBalance classBalance = ClassBalance.NONE;
 
-    @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (fastest) or "
-            + "RECOMPUTE (only block outputs; the rest is recomputed during backward, for tiles too large to train "
-            + "otherwise; about one more forward per step) (default: ${DEFAULT-VALUE}).")
-    Activations activations = Activations.KEEP;
+    @Mixin
+    ActivationsOption activationsOption = new ActivationsOption();
+
+    /** What {@link #activationsOption} resolves to, once the precision is set. */
+    private Activations activations;
 
     @Option(names = "--validate-every", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     long validateEvery = 250;
@@ -147,7 +149,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkOptions();
-        String computed = precision.apply().label();
+        Precision computedPrecision = precision.apply();
+        String computed = computedPrecision.label();
+        activations = activationsOption.resolve(computedPrecision);
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
         boolean classesGiven = spec.commandLine().getParseResult().hasMatchedOption("--classes");
         boolean channelsGiven = spec.commandLine().getParseResult().hasMatchedOption("--in-channels");
@@ -205,7 +209,8 @@ public final class TrainCommand implements Callable<Integer> {
             LOG.info("resumed from {} at step {}", ckpt, opt.stepCount());
         }
         Trainer trainer = recipe.trainer(net, opt, train, held, ckpt, Map.of("trainer", "unet train",
-                "training.precision", computed, "training.conv_algorithm", precision.algorithm().label()));
+                "training.precision", computed, "training.conv_algorithm", precision.algorithm().label(),
+                "training.activations", activations.name()));
         // Warnings once the run is known to start; the output folder only once the inputs are good.
         warnings.forEach(w -> warn(err, w));
         Path dir = AtomicFiles.outputFolder(out);

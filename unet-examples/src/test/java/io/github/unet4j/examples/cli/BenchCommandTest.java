@@ -109,7 +109,17 @@ class BenchCommandTest {
         assertTrue(r.out().contains("activations: RECOMPUTE"), r.out());
         assertTrue(r.out().contains("depth 3, 2 ch, tile 60, recompute"), r.out());
         assertTrue(r.out().contains("malloc: "), r.out());
-        CommandRun.assertUsageError("--activations", "bench", "--activations", "SOMETIMES", "--only-main");
+        CommandRun.assertUsageError("KEEP_BF16, RECOMPUTE or auto", "bench", "--activations", "SOMETIMES",
+                "--only-main");
+    }
+
+    @Test
+    void activationsFollowThePrecisionUnlessGiven() {
+        CommandRun keep = tinyMainOnly("--precision", "fp32");
+        assertTrue(keep.out().lines().anyMatch(l -> l.equals("activations: KEEP")), keep.out());
+        CommandRun bf16 = tinyMainOnly("--precision", "fp32", "--activations", "keep_bf16");
+        assertTrue(bf16.out().contains("activations: KEEP_BF16"), bf16.out());
+        assertTrue(bf16.out().contains("depth 3, 2 ch, tile 60, bf16 activations"), bf16.out());
     }
 
     @Test
