@@ -118,8 +118,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ActivationsOption activationsOption = new ActivationsOption();
 
-    /** What {@link #activationsOption} resolves to, once the precision is set. */
-    private Activations activations;
+    /** What the convolutions compute in, once {@link #precision} is applied. */
+    private io.github.unet4j.core.ops.Precision computedPrecision;
 
     @Spec
     CommandSpec spec;
@@ -127,8 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        io.github.unet4j.core.ops.Precision computedPrecision = precision.apply();
-        activations = activationsOption.resolve(computedPrecision);
+        activationsOption.check();
+        computedPrecision = precision.apply();
         String computed = computedPrecision.label() + " (" + precision.algorithm().label() + ")";
         PeerBench peer = pytorch == null ? null : new PeerBench(pytorch);
         String peerVersion = peer == null ? null : peer.check();
@@ -157,7 +157,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (peer != null) {
             out.println("peer: PyTorch " + peerVersion + " (" + pytorch + "), " + pytorchReps + " timed run(s) per mode");
         }
-        out.println("activations: " + activations);
+        out.println("activations: " + (activationsOption.auto() ? "auto (the fastest whose training step fits in "
+                + "memory; the rows say which)" : activationsOption.given()));
         out.printf("threads: %d (ND4J), OMP_NUM_THREADS=%s, %d processors%n", Nd4j.getEnvironment().maxThreads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors());
         out.flush();
@@ -166,18 +167,18 @@ public final class BenchCommand implements Callable<Integer> {
         // its training steps is the peak of training it (VmHWM only grows); the smaller one's
         // peak includes the main one's. The memory-growth check runs last.
         List<BenchReport.Row> rows = new ArrayList<>();
-        progress(err, "main configuration " + label(main, tile));
+        progress(err, "main configuration " + label(main, tile, null));
         rows.add(measure(main, tile, rounds, err));
         BufferPool.trimPool();
         gc();
         if (!onlyMain) {
-            progress(err, "smaller configuration " + label(small, smallTile));
+            progress(err, "smaller configuration " + label(small, smallTile, null));
             rows.add(measure(small, smallTile, smallRounds, err));
             BufferPool.trimPool();
             gc();
         }
         String overlapLine = overlapTile ? OverlapTileBench.run(main, tile, batch, imageSize, rounds, repeats,
-                label(main, tile), err) : null;
+                label(main, tile, null), err) : null;
         String memoryLine = "memory growth: skipped (--memory-steps 0)";
         if (onlyMain && memorySteps > 0) {
             memoryLine = "memory growth: skipped (it runs on the smaller configuration; --only-main given)";
@@ -247,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
      * paper's first convolution) come on top of the network's idle buffers.
      */
     private BenchReport.Row measure(UNetConfig config, int size, int roundCount, PrintWriter err) {
-        BenchSession s = new BenchSession(config, size, batch, activations);
+        BenchSession s = new BenchSession(config, size, batch, activationsOption, computedPrecision);
         progress(err, "  warm-up: training steps (at least " + TRAIN_WARMUPS + " and " + warmupSeconds + " s)");
         BufferPool.resetPeak();
         long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
@@ -279,7 +280,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchReport.Cold c = cold == null ? null : new BenchReport.Cold(new BenchReport.Measured(train,
                 cold.train()), new BenchReport.Measured(forward, cold.forward()), cold.perSite(sites));
-        return new BenchReport.Row(label(config, size), s.net.parameterCount(), new BenchReport.Measured(train,
+        return new BenchReport.Row(label(config, size, s.activations), s.net.parameterCount(), new BenchReport.Measured(train,
                 hot.train()), new BenchReport.Measured(forward, hot.forward()), peakKb, inUse, hot.perSite(sites), c);
     }
 
@@ -290,7 +291,8 @@ public final class BenchCommand implements Callable<Integer> {
      * standard error, and the range it swung over.
      */
     private String memoryGrowth(UNetConfig config, int size, PrintWriter err) {
-        BenchSession s = new BenchSession(config, size, batch, activations);
+        BenchSession s = new BenchSession(config, size, batch, activationsOption, computedPrecision);
+        String label = label(config, size, s.activations);
         progress(err, "  memory: " + memoryWarmupSteps + " warm-up steps, then " + memorySteps
                 + " training steps, resident memory read after each");
         for (int i = 0; i < Math.max(1, memoryWarmupSteps); i++) {
@@ -308,17 +310,18 @@ public final class BenchCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (kb[0] < 0 || memorySteps < 2) {
             return String.format("memory growth (%s): VmRSS %s after %d warm-up steps, %s after %d more steps "
-                    + "(too few readings for a trend)", label(config, size), ProcessMemory.mb(kb[0]),
+                    + "(too few readings for a trend)", label, ProcessMemory.mb(kb[0]),
                     memoryWarmupSteps, ProcessMemory.mb(kb[memorySteps]), memorySteps);
         }
         MemoryTrend t = new MemoryTrend(steps, kb);
         return String.format("memory growth (%s): VmRSS trend %s over %d steps after %d warm-up steps "
-                + "(%.1f s); %s to %s, %s first, %s last", label(config, size), t.describePer100Steps(), memorySteps,
+                + "(%.1f s); %s to %s, %s first, %s last", label, t.describePer100Steps(), memorySteps,
                 memoryWarmupSteps, seconds, ProcessMemory.mb(t.minKb()), ProcessMemory.mb(t.maxKb()),
                 ProcessMemory.mb(kb[0]), ProcessMemory.mb(kb[memorySteps]));
     }
 
-    private String label(UNetConfig c, int size) {
+    /** @param activations the mode a session resolved, or null before one has (the progress lines) */
+    private static String label(UNetConfig c, int size, Activations activations) {
         return BenchReport.label(c, size, activations);
     }
 

@@ -1,6 +1,7 @@
 package io.github.unet4j.examples.cli;
 
 import io.github.unet4j.core.Activations;
+import io.github.unet4j.core.ops.Precision;
 import io.github.unet4j.core.Mode;
 import io.github.unet4j.core.BufferPool;
 import io.github.unet4j.core.UNet;
@@ -29,13 +30,16 @@ final class BenchSession {
     final WeightedCrossEntropy loss = new WeightedCrossEntropy();
     final TrainingStep step;
     final Batch tiles;
+    /** What the training forward keeps, as {@code --activations} resolved for this network. */
+    final Activations activations;
 
-    BenchSession(UNetConfig config, int size, int batch, Activations activations) {
+    BenchSession(UNetConfig config, int size, int batch, ActivationsOption option, Precision precision) {
         net = new UNet(config, DataType.FLOAT, SEED);
-        net.setActivations(activations);
         sgd = new Sgd(net.parameters(), SgdConfig.paper(LEARNING_RATE));
         Nd4j.getRandom().setSeed(SEED);
         x = Nd4j.rand(DataType.FLOAT, batch, config.inChannels(), size, size);
+        // Besides the pass: the gradients and SGD's momentum, one array per parameter each.
+        activations = option.resolve(precision, net, x.shape(), 2L * net.parameterCount() * Float.BYTES);
         int outSize = config.outputSize(size);
         float[] ids = new float[batch * outSize * outSize];
         Random random = new Random(SEED);

@@ -151,7 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
         checkOptions();
         Precision computedPrecision = precision.apply();
         String computed = computedPrecision.label();
-        activations = activationsOption.resolve(computedPrecision);
+        activationsOption.check();
         UNetConfig config = paper ? UNetConfig.paper() : network.toConfig();
         boolean classesGiven = spec.commandLine().getParseResult().hasMatchedOption("--classes");
         boolean channelsGiven = spec.commandLine().getParseResult().hasMatchedOption("--in-channels");
@@ -198,10 +198,14 @@ public final class TrainCommand implements Callable<Integer> {
                 .withBatchAndSeed(batch, seed).withOptimizer(optimizer, lr == null ? Double.NaN : lr, momentum)
                 .withWeightMap(noWeightMap ? null : WeightMapConfig.paper().withW0(w0).withSigma(sigma)
                         .withClassBalance(classBalance))
-                .withActivations(activations).withSchedule(validateEvery, checkpointEvery);
+                .withSchedule(validateEvery, checkpointEvery);
         UNet net = recipe.newNetwork();
         // Parameters, their gradients and an optimiser state of up to two arrays per parameter (Adam).
-        TileMemory.check("--tile", net, inputTile, batch, Mode.TRAIN, 2L * net.parameterCount() * Float.BYTES);
+        long extra = 2L * net.parameterCount() * Float.BYTES;
+        activations = activationsOption.resolve(computedPrecision, net,
+                new long[] {batch, config.inChannels(), inputTile, inputTile}, extra);
+        recipe = recipe.withActivations(activations);
+        TileMemory.check("--tile", net, inputTile, batch, Mode.TRAIN, extra);
         Optimizer opt = recipe.newOptimizer(net);
         Path ckpt = out.resolve(MODEL);
         if (resume && Files.exists(ckpt)) {
@@ -214,7 +218,8 @@ public final class TrainCommand implements Callable<Integer> {
         // Warnings once the run is known to start; the output folder only once the inputs are good.
         warnings.forEach(w -> warn(err, w));
         Path dir = AtomicFiles.outputFolder(out);
-        LOG.info("runtime: {}; activations {}", UNetRuntime.describe(), activations);
+        LOG.info("runtime: {}; activations {}{}", UNetRuntime.describe(), activations,
+                activationsOption.auto() ? " (auto: the fastest whose step fits in memory)" : "");
         LOG.info("{} training and {} validation slices; network {} ({} parameters); tiles {} -> {}", train.size(),
                 held.size(), config, net.parameterCount(), inputTile, outputTile);
         Path stepsLog = dir.resolve(STEPS_LOG);

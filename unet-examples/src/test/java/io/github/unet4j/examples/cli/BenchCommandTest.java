@@ -114,10 +114,11 @@ class BenchCommandTest {
     }
 
     @Test
-    void activationsFollowThePrecisionUnlessGiven() {
-        CommandRun keep = tinyMainOnly("--precision", "fp32");
-        assertTrue(keep.out().lines().anyMatch(l -> l.equals("activations: KEEP")), keep.out());
-        CommandRun bf16 = tinyMainOnly("--precision", "fp32", "--activations", "keep_bf16");
+    void autoKeepsTheActivationsWhereTheyFitAndKeepBf16IsNamedInTheRow() {
+        CommandRun auto = tinyMainOnly();
+        assertTrue(auto.out().contains("activations: auto"), auto.out());
+        assertTrue(auto.out().lines().anyMatch(l -> l.startsWith("depth 3, 2 ch, tile 60 ")), auto.out());
+        CommandRun bf16 = tinyMainOnly("--activations", "keep_bf16");
         assertTrue(bf16.out().contains("activations: KEEP_BF16"), bf16.out());
         assertTrue(bf16.out().contains("depth 3, 2 ch, tile 60, bf16 activations"), bf16.out());
     }
