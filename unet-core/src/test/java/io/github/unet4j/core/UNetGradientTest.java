@@ -99,18 +99,22 @@ class UNetGradientTest {
         assertTrue(res.maxRelativeError() < 1e-4, res.toString());
     }
 
+    /** @return the test's network (seed 4, non-zero biases, dropout reseeded to 5) in the given mode */
+    private static UNet twin(UNetConfig c, DataType dt, Activations activations) {
+        UNet net = new UNet(c, dt, 4);
+        net.setActivations(activations);
+        TestTensors.nonZeroBiases(net.parameters(), 1);
+        net.dropout().reseed(5);
+        return net;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void recomputingActivationsGivesTheSameStepAsKeepingThem(UNetConfig c) {
         for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            UNet keep = new UNet(c, dt, 4);
-            UNet recompute = new UNet(c, dt, 4);
-            recompute.setActivations(Activations.RECOMPUTE);
-            TestTensors.nonZeroBiases(keep.parameters(), 1);
-            TestTensors.nonZeroBiases(recompute.parameters(), 1);
+            UNet keep = twin(c, dt, Activations.KEEP);
+            UNet recompute = twin(c, dt, Activations.RECOMPUTE);
             INDArray x = input(c, dt, 2);
-            keep.dropout().reseed(5);
-            recompute.dropout().reseed(5);
             INDArray yk = keep.forward(x, Mode.TRAIN);
             INDArray yr = recompute.forward(x, Mode.TRAIN);
             assertEquals(yk, yr, dt + " logits");
@@ -144,14 +148,9 @@ class UNetGradientTest {
     void keepingActivationsInBfloat16ChangesOnlyWhatReadsThemRounded(UNetConfig c) {
         // KeepBf16Test checks the exact cases (bit for bit where every stored value is exact in bfloat16).
         for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            UNet keep = new UNet(c, dt, 4);
-            UNet bf16 = new UNet(c, dt, 4);
-            bf16.setActivations(Activations.KEEP_BF16);
-            TestTensors.nonZeroBiases(keep.parameters(), 1);
-            TestTensors.nonZeroBiases(bf16.parameters(), 1);
+            UNet keep = twin(c, dt, Activations.KEEP);
+            UNet bf16 = twin(c, dt, Activations.KEEP_BF16);
             INDArray x = input(c, dt, 2);
-            keep.dropout().reseed(5);
-            bf16.dropout().reseed(5);
             INDArray yk = keep.forward(x, Mode.TRAIN);
             INDArray yb = bf16.forward(x, Mode.TRAIN);
             assertEquals(yk, yb, dt + " logits: the forward reads full values");
