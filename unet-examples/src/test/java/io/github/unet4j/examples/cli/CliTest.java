@@ -52,6 +52,32 @@ class CliTest {
                 .flatMap(Stream::of).toArray(String[]::new);
     }
 
+    /**
+     * Picocli formats help text with {@link String#format}; a description it cannot format (a bare
+     * percent sign) is shown raw and warned about on standard error.
+     */
+    @Test
+    void everyCommandsHelpFormatsWithoutWarnings() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        List<String> helped = new java.util.ArrayList<>();
+        try {
+            System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+            usageOfEvery(UnetCommand.commandLine(), helped);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(helped.size() > 5, "commands helped: " + helped);
+        String w = warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(w.contains("Could not format"), "help text picocli cannot format (escape % as %%): " + w);
+    }
+
+    private static void usageOfEvery(picocli.CommandLine cl, List<String> helped) {
+        assertFalse(cl.getUsageMessage().isBlank(), cl.getCommandName());
+        helped.add(cl.getCommandName());
+        cl.getSubcommands().values().forEach(sub -> usageOfEvery(sub, helped));
+    }
+
     @Test
     void trainPredictEvaluateWeightmap(@TempDir Path dir) throws IOException {
         Path data = dataset(dir.resolve("data"), 3, 40);
