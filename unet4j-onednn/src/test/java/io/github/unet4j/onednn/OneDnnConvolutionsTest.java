@@ -320,17 +320,20 @@ class OneDnnConvolutionsTest {
     }
 
     /**
-     * With the oneDNN accelerator, auto is fp32 Winograd where the CPU has it, else the fastest
-     * precision direct; a given half is kept and the other chosen to suit it; set applies the pair
-     * whatever was set before (bf16 after Winograd, which alone would be refused).
+     * With the oneDNN accelerator, auto is bf16 direct where the CPU has bf16, else fp32 in
+     * Winograd where the CPU has it, else fp32 direct; a given half is kept and the other chosen
+     * to suit it; set applies the pair whatever was set before (bf16 after Winograd, which alone
+     * would be refused).
      */
     @Test
-    void autoPicksWinogradInFp32WhereAvailable() {
+    void autoPicksBf16WhereAvailableElseWinogradInFp32() {
         ConvAccelerator fast = Accelerators.conv();
         boolean wino = fast.unsupported(Precision.FP32, ConvAlgorithm.WINOGRAD) == null;
+        boolean bf16Here = fast.unsupported(Precision.BF16, ConvAlgorithm.DIRECT) == null;
+        assertEquals(bf16Here ? Precision.BF16 : Precision.FP32, Accelerators.fastest());
         Accelerators.Choice auto = Accelerators.choose(null, null);
-        assertEquals(wino ? new Accelerators.Choice(Precision.FP32, ConvAlgorithm.WINOGRAD)
-                : new Accelerators.Choice(Accelerators.fastest(), ConvAlgorithm.DIRECT), auto);
+        assertEquals(bf16Here ? new Accelerators.Choice(Precision.BF16, ConvAlgorithm.DIRECT)
+                : new Accelerators.Choice(Precision.FP32, wino ? ConvAlgorithm.WINOGRAD : ConvAlgorithm.DIRECT), auto);
         assertEquals(new Accelerators.Choice(Accelerators.fastest(), ConvAlgorithm.DIRECT),
                 Accelerators.choose(null, ConvAlgorithm.DIRECT));
         assertEquals(Precision.FP32, Accelerators.choose(null, ConvAlgorithm.WINOGRAD).precision());

@@ -54,8 +54,7 @@ public final class Accelerators {
      * The fastest precision for direct convolutions that trains as well as float32 (the README's
      * job in bf16 lands within 0.01 pixel error and 0.03 Rand error of fp32): BF16 where the
      * oneDNN accelerator runs and the CPU has bfloat16 dot products, else FP32. {@code unet train
-     * --precision auto --conv-algorithm auto} prefers fp32 in Winograd where
-     * {@link #fastestAlgorithm} offers it, and takes this otherwise.
+     * --precision auto --conv-algorithm auto} takes it ({@link #choose}).
      *
      * @return BF16 or FP32
      */
@@ -121,10 +120,12 @@ public final class Accelerators {
 
     /**
      * Fills in what the caller left to the library ({@code --precision auto --conv-algorithm auto}):
-     * with both open, fp32 in Winograd where {@link #fastestAlgorithm} offers it, else
-     * {@link #fastest()} direct; with the algorithm given, Winograd in fp32 and direct in
-     * {@link #fastest()}; with the precision given, {@link #fastestAlgorithm} for it. What is
-     * given is kept as given ({@link #set} refuses it where it is not available).
+     * with both open, {@link #fastest()} (bf16 where the CPU has avx512_bf16) in
+     * {@link #fastestAlgorithm} for it (direct in bf16; Winograd in fp32 where offered), because
+     * bf16 direct trained as fast as fp32 Winograd or faster in every measurement on such CPUs and
+     * as accurately (docs/performance.md); with the algorithm given, Winograd in fp32 and direct in
+     * {@link #fastest()}; with the precision given, {@link #fastestAlgorithm} for it. What is given
+     * is kept as given ({@link #set} refuses it where it is not available).
      *
      * @param precision a precision, or null to choose one
      * @param algorithm an algorithm, or null to choose one
@@ -133,9 +134,7 @@ public final class Accelerators {
     public static Choice choose(Precision precision, ConvAlgorithm algorithm) {
         Precision p = precision;
         if (p == null) {
-            boolean winograd = algorithm == ConvAlgorithm.WINOGRAD
-                    || algorithm == null && fastestAlgorithm(Precision.FP32) == ConvAlgorithm.WINOGRAD;
-            p = winograd ? Precision.FP32 : fastest();
+            p = algorithm == ConvAlgorithm.WINOGRAD ? Precision.FP32 : fastest();
         }
         return new Choice(p, algorithm == null ? fastestAlgorithm(p) : algorithm);
     }

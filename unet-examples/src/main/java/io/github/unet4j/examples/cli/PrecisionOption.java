@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 public final class PrecisionOption {
 
     @Option(names = "--precision", description = "What the convolutions compute in: fp32, bf16 (bfloat16 inputs, "
-            + "float32 sums, weights, gradients and loss; needs a CPU with avx512_bf16) or auto (fp32 where "
-            + "--conv-algorithm auto picks winograd, else bf16 where the CPU has it, else fp32) "
+            + "float32 sums, weights, gradients and loss; needs a CPU with avx512_bf16) or auto (bf16 where "
+            + "the CPU has it, else fp32; fp32 with --conv-algorithm winograd) "
             + "(default: ${DEFAULT-VALUE}).")
     String precision;
 

@@ -25,12 +25,11 @@ class ChannelsCliTest {
         assertEquals(0, r.code(), r.err());
         Checkpoint ck = Checkpoint.load(dir.resolve("run/model.zip"));
         assertEquals(3, ck.config().inChannels(), "--in-channels follows the data");
-        // train's auto: fp32 in Winograd where the oneDNN convolutions have it, else the fastest direct precision.
-        io.github.unet4j.core.ops.ConvAlgorithm auto = io.github.unet4j.core.ops.Accelerators.fastestAlgorithm(
-                io.github.unet4j.core.ops.Precision.FP32);
-        assertEquals(auto.label(), ck.metadata().get("training.conv_algorithm"), ck.metadata().toString());
-        assertEquals(auto == io.github.unet4j.core.ops.ConvAlgorithm.WINOGRAD ? "fp32"
-                : io.github.unet4j.core.ops.Accelerators.fastest().label(), ck.metadata().get("training.precision"));
+        // train's auto: the fastest precision (bf16 where the CPU has it), in the fastest algorithm for it.
+        io.github.unet4j.core.ops.Precision fastest = io.github.unet4j.core.ops.Accelerators.fastest();
+        assertEquals(fastest.label(), ck.metadata().get("training.precision"), ck.metadata().toString());
+        assertEquals(io.github.unet4j.core.ops.Accelerators.fastestAlgorithm(fastest).label(),
+                ck.metadata().get("training.conv_algorithm"), ck.metadata().toString());
         assertEquals("KEEP", ck.metadata().get("training.activations"), "--activations auto: KEEP fits");
         ChannelNormalization norm = ChannelNormalization.fromMetadata(ck.metadata());
         assertEquals(3, norm.count());
