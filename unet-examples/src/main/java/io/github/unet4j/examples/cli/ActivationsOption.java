@@ -20,7 +20,7 @@ public final class ActivationsOption {
 
     @Option(names = "--activations", description = "What a training forward keeps for backward: KEEP (every "
             + "activation backward needs, in float32: the fastest), KEEP_BF16 (the same, each stored in bfloat16 "
-            + "between its forward and its backward: about a third less memory, a step some 5-30%% longer; with "
+            + "between its forward and its backward: about a third less memory, a step some 5-40%% longer; with "
             + "--precision bf16 the convolutions' gradients are unchanged), RECOMPUTE (only block outputs; the "
             + "rest is recomputed during backward; about one more forward per step) or auto (KEEP, or where a "
             + "training step would not fit in memory, KEEP_BF16 with bf16 convolutions, else RECOMPUTE) "
