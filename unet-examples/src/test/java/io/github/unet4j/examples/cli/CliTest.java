@@ -10,15 +10,20 @@ import io.github.unet4j.train.checkpoint.Checkpoint;
 import io.github.unet4j.train.io.BitDepth;
 import io.github.unet4j.train.io.GrayImage;
 import io.github.unet4j.train.io.ImageIo;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine;
 
 /**
  * The commands end to end on tiny synthetic data (train, predict, evaluate, weightmap), and
@@ -58,21 +63,21 @@ class CliTest {
      */
     @Test
     void everyCommandsHelpFormatsWithoutWarnings() {
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
-        List<String> helped = new java.util.ArrayList<>();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        List<String> helped = new ArrayList<>();
         try {
-            System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
             usageOfEvery(UnetCommand.commandLine(), helped);
         } finally {
             System.setErr(stderr);
         }
         assertTrue(helped.size() > 5, "commands helped: " + helped);
-        String w = warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String w = warnings.toString(StandardCharsets.UTF_8);
         assertFalse(w.contains("Could not format"), "help text picocli cannot format (escape % as %%): " + w);
     }
 
-    private static void usageOfEvery(picocli.CommandLine cl, List<String> helped) {
+    private static void usageOfEvery(CommandLine cl, List<String> helped) {
         assertFalse(cl.getUsageMessage().isBlank(), cl.getCommandName());
         helped.add(cl.getCommandName());
         cl.getSubcommands().values().forEach(sub -> usageOfEvery(sub, helped));
@@ -113,7 +118,7 @@ class CliTest {
     @Test
     void recomputingActivationsTrainsTheSameLosses(@TempDir Path dir) throws IOException {
         Path data = dataset(dir.resolve("data"), 3, 40);
-        List<List<String>> losses = new java.util.ArrayList<>();
+        List<List<String>> losses = new ArrayList<>();
         for (String mode : new String[] {"KEEP", "RECOMPUTE"}) {
             Path out = dir.resolve(mode);
             CommandRun t = run(train(data, out, "--activations", mode));
